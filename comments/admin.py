@@ -1,0 +1,468 @@
+"""Moderation from the Django admin.
+
+Comments are never edited or deleted here: a comment's words belong to its author,
+and every decision is a status transition (Moderatable) with a reason and a record.
+Everything is gated by the `moderate_comment` permission, for proxies too.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from comments.models import (
+    Comment,
+    MemberNote,
+    ModerationRecord,
+    ModerationSettings,
+    ModerationWord,
+    PendingComment,
+    Report,
+    ReportedComment,
+    Restriction,
+)
+from comments.models.thread import OWNER_RELATIONS
+
+MODERATE = "comments.moderate_comment"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("The author sees it on their comment; keep it kind and specific."),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class HasReportsFilter(admin.SimpleListFilter):
+    title = _("reports")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has reports")), ("no", _("No reports"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(report_count=0)
+        return queryset
+
+
+class PageFilter(admin.SimpleListFilter):
+    """The page a comment belongs to (an article now): the 30 most recently active."""
+
+    title = _("page")
+    parameter_name = "discussion"
+
+    def lookups(self, request, model_admin):
+        recent = Comment.objects.order_by("-created_at").values_list(
+            "discussion", flat=True
+        )[:500]
+        from comments.models import Discussion
+
+        discussions = Discussion.objects.filter(pk__in=recent).select_related(
+            *OWNER_RELATIONS
+        )[:30]
+        return [(d.pk, str(_owner(d))) for d in discussions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(discussion=self.value())
+        return queryset
+
+
+def _owner(discussion):
+    try:
+        return discussion.owner
+    except LookupError:
+        return discussion
+
+
+class ModerationRecordInline(admin.TabularInline):
+    model = ModerationRecord
+    fields = ["created_at", "actor", "from_status", "to_status", "rule", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE)
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ["created_at", "reporter", "reason", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "author_info",
+        "page",
+        "status",
+        "status_reason",
+        "report_count",
+        "created_at",
+        "in_thread",
+    ]
+    list_filter = ["status", PageFilter, HasReportsFilter, "created_at"]
+    search_fields = [
+        "body",
+        "author__display_name",
+        "author__email",
+        "guest_name",
+        "guest_email",
+        "ip_address",
+    ]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["approve", "reject", "mark_spam", "remove", "restore"]
+    inlines = [ModerationRecordInline, ReportInline]
+    fields = [
+        "in_thread",
+        "author_info",
+        "page",
+        "status",
+        "status_reason",
+        "created_at",
+        "edited_at",
+        "body",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = (
+            self.model._default_manager.get_queryset()
+            .select_related("author", *[f"discussion__{r}" for r in OWNER_RELATIONS])
+            .annotate(report_count=Count("reports"))
+        )
+        ordering = self.get_ordering(request)  # may name the annotation
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    # Permissions: seeing and deciding need `moderate_comment`; nobody adds, edits
+    # or deletes comments here.
+    def has_module_permission(self, request):
+        return request.user.has_perm(MODERATE)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE)
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(90)
+
+    @admin.display(description=_("author"))
+    def author_info(self, comment):
+        if comment.author_id:
+            return format_html(
+                '<a href="{}">{}</a><br>{}',
+                reverse("admin:accounts_user_change", args=[comment.author_id]),
+                comment.author.display_name,
+                comment.author.email,
+            )
+        return format_html(
+            "{} ({})<br>{}<br>{}",
+            comment.guest_name,
+            _("guest"),
+            comment.guest_email,
+            comment.ip_address or "",
+        )
+
+    @admin.display(description=_("page"))
+    def page(self, comment):
+        return _owner(comment.discussion)
+
+    @admin.display(description=_("reports"), ordering="report_count")
+    def report_count(self, comment):
+        return comment.report_count
+
+    @admin.display(description=_("on the site"))
+    def in_thread(self, comment):
+        url = reverse("comments:moderate_in_thread", args=[comment.pk])
+        return format_html('<a href="{}">{}</a>', url, _("View in thread"))
+
+    # Actions: each calls the model's transition, one comment at a time, so that
+    # every change is recorded and counted (never queryset.update()).
+    def _apply(self, request, queryset, verb, done_message, **kwargs):
+        changed = skipped = 0
+        for comment in queryset.select_related("discussion"):
+            if getattr(comment, verb)(by=request.user, **kwargs):
+                changed += 1
+                self.log_change(request, comment, f"{verb}: {kwargs.get('reason', '')}")
+            else:
+                skipped += 1
+        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s comment was left as it was: that change does not "
+                    "apply to its status.",
+                    "%(count)s comments were left as they were: that change does not "
+                    "apply to their status.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    def _with_reason(self, request, queryset, verb, title, done_message):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                try:
+                    self._apply(
+                        request,
+                        queryset,
+                        verb,
+                        done_message,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, error.messages[0], messages.ERROR)
+                return None
+        else:
+            form = ReasonForm()
+        return TemplateResponse(
+            request,
+            "admin/comments/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "comments": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._apply(request, queryset, "approve", _("Approved %(count)s comments."))
+
+    @admin.action(
+        description=_("Reject selected comments (with a reason)"),
+        permissions=["moderate"],
+    )
+    def reject(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            "reject",
+            _("Reject comments"),
+            _("Rejected %(count)s comments."),
+        )
+
+    @admin.action(
+        description=_("Mark selected comments as spam"), permissions=["moderate"]
+    )
+    def mark_spam(self, request, queryset):
+        self._apply(
+            request, queryset, "mark_spam", _("Marked %(count)s comments as spam.")
+        )
+
+    @admin.action(
+        description=_("Remove selected comments (with a reason)"),
+        permissions=["moderate"],
+    )
+    def remove(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            "remove",
+            _("Remove comments"),
+            _("Removed %(count)s comments."),
+        )
+
+    @admin.action(description=_("Restore selected comments"), permissions=["moderate"])
+    def restore(self, request, queryset):
+        self._apply(request, queryset, "restore", _("Restored %(count)s comments."))
+
+
+@admin.register(PendingComment)
+class PendingCommentAdmin(CommentAdmin):
+    ordering = ["created_at"]  # oldest waits longest: first
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Comment.Status.PENDING)
+
+
+@admin.register(ReportedComment)
+class ReportedCommentAdmin(CommentAdmin):
+    def get_ordering(self, request):
+        return ["-report_count", "-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(report_count__gt=0)
+
+
+class ReadOnlyForModerators(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationRecord)
+class ModerationRecordAdmin(ReadOnlyForModerators):
+    list_display = [
+        "created_at",
+        "comment",
+        "actor",
+        "from_status",
+        "to_status",
+        "rule",
+        "reason",
+    ]
+    list_filter = ["to_status", "from_status", "rule", "created_at"]
+    search_fields = ["reason", "actor__display_name", "comment__body"]
+    list_select_related = ["actor", "comment__author"]
+    date_hierarchy = "created_at"
+
+
+class RestrictionForm(forms.ModelForm):
+    remove_comments = forms.BooleanField(
+        label=_("Also remove all their published comments"),
+        required=False,
+        help_text=_("Each is removed with the reason above; replies keep their place."),
+    )
+
+    class Meta:
+        model = Restriction
+        fields = ["kind", "member", "guest_email", "ip_address", "until", "reason"]
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(admin.ModelAdmin):
+    form = RestrictionForm
+    list_display = ["__str__", "kind", "until", "reason", "created_by", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = [
+        "member__display_name",
+        "member__email",
+        "guest_email",
+        "ip_address",
+        "reason",
+    ]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("remove_comments"):
+            comments = (
+                Comment.objects.published()
+                .filter(
+                    Q(author=obj.member)
+                    if obj.member_id
+                    else Q(author=None, guest_email__iexact=obj.guest_email)
+                    if obj.guest_email
+                    else Q(ip_address=obj.ip_address)
+                )
+                .select_related("discussion")
+            )
+            count = sum(
+                bool(c.remove(by=request.user, reason=obj.reason)) for c in comments
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Removed %(count)s comment.", "Removed %(count)s comments.", count
+                )
+                % {"count": count},
+            )
+
+
+@admin.register(MemberNote)
+class MemberNoteAdmin(admin.ModelAdmin):
+    list_display = ["member", "text", "author", "created_at"]
+    search_fields = ["member__display_name", "member__email", "text"]
+    autocomplete_fields = ["member"]
+    fields = ["member", "text"]
+    list_select_related = ["member", "author"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ModerationWord)
+class ModerationWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["word"]
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "links_to_hold",
+        "reports_to_hold",
+        "hold_first_comments",
+    ]
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request)
+            and not ModerationSettings.objects.exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row only: open it (creating it with the defaults the first time).
+        from django.shortcuts import redirect
+
+        if self.has_view_permission(request):
+            settings = ModerationSettings.objects.first()
+            if settings is None and request.user.has_perm(
+                "comments.change_moderationsettings"
+            ):
+                settings = ModerationSettings.objects.create()
+            if settings is not None:
+                return redirect("admin:comments_moderationsettings_change", settings.pk)
+        return super().changelist_view(request, extra_context)

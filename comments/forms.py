@@ -1,0 +1,96 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+GUEST_COOKIE = "kindred_guest"
+GUEST_COOKIE_SALT = "kindred.comments.guest"
+
+
+class CommentForm(forms.Form):
+    """One comment, from a member (body only) or a guest (with name and email).
+
+    The text is kept exactly as typed (no stripping): what people wrote is theirs.
+    No field carries a time: a form never expires, however slowly it is filled in.
+    """
+
+    body = forms.CharField(
+        label=_("Comment"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown works: *italic*, **bold**, [a link](https://…), > quote, - lists."
+        ),
+        error_messages={"required": _("Please write your comment before posting.")},
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Please give a name to show with your comment.")},
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Never shown to anyone."),
+        error_messages={
+            "required": _("Please give your email address; it is never shown.")
+        },
+    )
+    url = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    remember = forms.BooleanField(
+        label=_("Remember my name and email in this browser"),
+        required=False,
+    )
+    # A field people never see or hear; software that fills in every field does.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, guest=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        if not guest:
+            for name in ("name", "email", "url", "remember"):
+                del self.fields[name]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        limit = settings.KINDRED["COMMENTS_MAX_LENGTH"]
+        if not body.strip():
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        if len(body) > limit:
+            raise forms.ValidationError(
+                _(
+                    "Your comment is %(length)s characters long; the limit is "
+                    "%(limit)s. Please shorten it."
+                ),
+                params={"length": len(body), "limit": limit},
+            )
+        return body
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
+    @property
+    def visible_fields_in_order(self):
+        return [self[name] for name in self.fields if name not in ("homepage", "token")]
+
+
+class EditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+    clean_body = CommentForm.clean_body

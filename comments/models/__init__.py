@@ -1,0 +1,19 @@
+"""Comments' models, in two modules: the thread itself and its moderation."""
+
+from comments.models.moderation import (  # noqa: F401
+    MemberNote,
+    Moderatable,
+    ModerationRecord,
+    ModerationSettings,
+    ModerationWord,
+    Report,
+    Restriction,
+    fold,
+)
+from comments.models.queues import PendingComment, ReportedComment  # noqa: F401
+from comments.models.thread import (  # noqa: F401
+    Comment,
+    CommentQuerySet,
+    Discussion,
+    path_step,
+)

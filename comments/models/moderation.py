@@ -1,0 +1,343 @@
+"""Moderation: transitions on comments, their records, reports and posting rights.
+
+Every change of a comment's status goes through Moderatable.transition(), used by
+the admin and the site alike, and leaves a ModerationRecord: who, when, from what
+to what, why. Nothing here deletes a comment: removal keeps the node, so replies
+keep their place.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Moderatable:
+    """Transition methods for Comment. Statuses are Comment.Status values."""
+
+    # to-status: the statuses it may come from
+    ALLOWED = {
+        "published": {"pending", "rejected", "spam", "removed"},
+        "pending": {"published"},
+        "rejected": {"pending", "published", "spam"},
+        "spam": {"pending", "published", "rejected", "removed"},
+        "removed": {"published", "pending"},
+        "deleted": {"published", "pending"},
+    }
+
+    def approve(self, *, by):
+        return self.transition("published", by=by)
+
+    def reject(self, *, by, reason):
+        return self.transition("rejected", by=by, reason=reason)
+
+    def mark_spam(self, *, by, reason=""):
+        return self.transition("spam", by=by, reason=reason)
+
+    def remove(self, *, by, reason):
+        return self.transition("removed", by=by, reason=reason)
+
+    def restore(self, *, by):
+        return self.transition("published", by=by)
+
+    def hold(self, *, reason, rule="", by=None):
+        return self.transition("pending", by=by, reason=reason, rule=rule)
+
+    def delete_by_author(self, *, by=None):
+        return self.transition("deleted", by=by)
+
+    @transaction.atomic
+    def receive_report(self, *, reporter, reason, note=""):
+        """Record a member's report; hold the comment once enough members report it.
+
+        Returns the Report, or None when this member had already reported it.
+        """
+        report, created = Report.objects.get_or_create(
+            comment=self,
+            reporter=reporter,
+            defaults={"reason": reason, "note": note},
+        )
+        if not created:
+            return None
+        threshold = ModerationSettings.current().reports_to_hold
+        if self.status == "published" and self.reports.count() >= threshold:
+            self.hold(
+                rule="reports",
+                reason=_("held: reported by %(count)s members") % {"count": threshold},
+            )
+        return report
+
+    def can_become(self, status):
+        return self.status in self.ALLOWED[status]
+
+    @transaction.atomic
+    def transition(self, status, *, by=None, reason="", rule=""):
+        """Move to `status`, recording who, when and why; False if not allowed."""
+        if not self.can_become(status):
+            return False
+        if status in ("rejected", "removed") and not reason.strip():
+            raise ValidationError(_("Give a reason: the author will see it."))
+        before = self.status
+        self.status = status
+        # The reason shown to the author is kept for held, rejected and removed
+        # comments; approving or restoring clears it.
+        self.status_reason = "" if status == "published" else reason.strip()
+        self.save(update_fields=["status", "status_reason", "updated_at"])
+        ModerationRecord.objects.create(
+            comment=self,
+            actor=by if by and by.is_authenticated else None,
+            from_status=before,
+            to_status=status,
+            rule=rule,
+            reason=reason.strip(),
+        )
+        delta = (status == "published") - (before == "published")
+        self.discussion.record_change(published_delta=delta)
+        return True
+
+
+class ModerationRecord(models.Model):
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        related_name="moderation_records",
+        verbose_name=_("comment"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_records",
+        verbose_name=_("by"),
+        help_text=_("Empty when the site itself decided (a rule or an author)."),
+    )
+    from_status = models.CharField(_("from"), max_length=12)
+    to_status = models.CharField(_("to"), max_length=12)
+    rule = models.CharField(_("rule"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation record")
+        verbose_name_plural = _("moderation records")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSIVE = "abusive", _("Abusive or hateful")
+        MISINFORMATION = "misinformation", _("Medical misinformation")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("comment"),
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="one_report_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment_id}"
+
+
+class RestrictionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(models.Q(until__isnull=True) | models.Q(until__gt=now))
+
+    def against(self, *, member=None, email="", ip_address=None):
+        """Restrictions that apply to a member, or to a guest's email or address."""
+        match = models.Q(pk__in=[])
+        if member is not None and member.is_authenticated:
+            match |= models.Q(member=member)
+        if email:
+            match |= models.Q(guest_email__iexact=email)
+        if ip_address:
+            match |= models.Q(ip_address=ip_address)
+        return self.filter(match)
+
+
+class Restriction(models.Model):
+    """A limit on who may post: suspended until a date, banned, or always held."""
+
+    class Kind(models.TextChoices):
+        SUSPEND = "suspend", _("Suspended until a date")
+        BAN = "ban", _("Banned")
+        HOLD = "hold", _("Every comment held for review")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="restrictions",
+        verbose_name=_("member"),
+    )
+    guest_email = models.EmailField(_("guest email"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    until = models.DateTimeField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("Required for a suspension; empty means for good."),
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        help_text=_("Shown to the member."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restrictions_made",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("posting restriction")
+        verbose_name_plural = _("posting restrictions")
+
+    def __str__(self):
+        who = self.member or self.guest_email or self.ip_address
+        return f"{self.get_kind_display()}: {who}"
+
+    def clean(self):
+        if not (self.member_id or self.guest_email or self.ip_address):
+            raise ValidationError(_("Name a member, a guest email or an IP address."))
+        if self.kind == self.Kind.SUSPEND and not self.until:
+            raise ValidationError({"until": _("A suspension needs an end date.")})
+
+
+class MemberNote(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notes_about",
+        verbose_name=_("member"),
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="notes_written",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("note on a member")
+        verbose_name_plural = _("notes on members")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def fold(text):
+    """Lower case, without accents, spaces collapsed: how moderation words compare."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.casefold().split()))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class WordQuerySet(models.QuerySet):
+    def pattern(self, kind):
+        """One regex matching any word of this kind as a whole word, or None."""
+        words = [fold(w) for w in self.filter(kind=kind).values_list("word", flat=True)]
+        words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+        if not words:
+            return None
+        return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)")
+
+
+class ModerationWord(models.Model):
+    class Kind(models.TextChoices):
+        BLOCKED = "blocked", _("Blocked: the comment is refused")
+        WATCHED = "watched", _("Watched: the comment is held for review")
+
+    word = models.CharField(_("word or phrase"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = WordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "word"]
+        verbose_name = _("moderation word")
+        verbose_name_plural = _("moderation words")
+        constraints = [
+            models.UniqueConstraint(fields=["word", "kind"], name="unique_word_kind"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class ModerationSettings(models.Model):
+    """Thresholds moderators tune in the admin; one row, read on every judgement."""
+
+    links_to_hold = models.PositiveSmallIntegerField(
+        _("links that hold a comment"),
+        default=2,
+        help_text=_("A comment with this many links or more waits for review."),
+    )
+    reports_to_hold = models.PositiveSmallIntegerField(
+        _("reports that hold a comment"),
+        default=3,
+        help_text=_(
+            "After this many reports from different members, a published "
+            "comment is held for review."
+        ),
+    )
+    hold_first_comments = models.BooleanField(
+        _("hold first comments"),
+        default=True,
+        help_text=_("Hold an author's comments until one of them has been approved."),
+    )
+
+    class Meta:
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+
+    def __str__(self):
+        return str(_("Moderation settings"))
+
+    @classmethod
+    def current(cls):
+        return cls.objects.first() or cls()

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments.markup import render_markup
+from comments.models.moderation import Moderatable
+
+# Each level of a comment's sort path is its id in base 36, zero-padded to a fixed
+# width, so that ordering by path (C collation) gives depth-first display order and
+# a reply is one INSERT that never renumbers anything.
+PATH_STEP = 7  # 36**7 ids, about 78 billion
+MAX_DEPTH = 200  # keeps a path well inside a btree index entry
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# The related_names under which pages own a discussion (articles now, topics later).
+OWNER_RELATIONS = ("article",)
+# A guest may edit or delete the comments posted from this browser session.
+GUEST_SESSION_KEY = "kindred_guest_comments"
+
+
+def path_step(pk: int) -> str:
+    out = ""
+    while pk:
+        pk, rem = divmod(pk, 36)
+        out = DIGITS[rem] + out
+    return out.rjust(PATH_STEP, "0")
+
+
+class Discussion(models.Model):
+    """The comment thread of one page: an article now, a forum topic later.
+
+    Nothing here knows about articles; the page that owns a discussion points at
+    it with a one-to-one field whose related_name names the kind of page.
+    """
+
+    is_closed = models.BooleanField(_("comments closed"), default=False)
+    opened_at = models.DateTimeField(
+        _("opened"),
+        null=True,
+        blank=True,
+        help_text=_("When the page went public; automatic closing counts from here."),
+    )
+    comment_count = models.PositiveIntegerField(
+        _("published comments"), default=0, editable=False
+    )
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Bumped on every change (cache key)."
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discussion")
+        verbose_name_plural = _("discussions")
+
+    def __str__(self):
+        return _("Discussion %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return self.owner.get_absolute_url()
+
+    @property
+    def owner(self):
+        """The page this discussion belongs to (reverse one-to-one by kind of page)."""
+        for related_name in OWNER_RELATIONS:
+            owner = getattr(self, related_name, None)
+            if owner is not None:
+                return owner
+        raise LookupError(f"Discussion {self.pk} belongs to no page")
+
+    @property
+    def is_open(self):
+        """Open unless closed by an editor or by age (COMMENTS_CLOSE_AFTER_DAYS)."""
+        if self.is_closed:
+            return False
+        days = settings.KINDRED["COMMENTS_CLOSE_AFTER_DAYS"]
+        if days and self.opened_at:
+            return timezone.now() < self.opened_at + timezone.timedelta(days=days)
+        return True
+
+    def record_change(self, published_delta=0):
+        """One UPDATE: bump the cache version and move the published count."""
+        Discussion.objects.filter(pk=self.pk).update(
+            version=models.F("version") + 1,
+            comment_count=models.F("comment_count") + published_delta,
+        )
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def in_thread_order(self):
+        return self.order_by("path")
+
+    def by(self, user):
+        return self.filter(author=user) if user.is_authenticated else self.none()
+
+    def mine(self, request):
+        """The reader's own comments: a member's, or a guest's from this session."""
+        if request.user.is_authenticated:
+            return self.filter(author=request.user)
+        return self.filter(
+            author=None, pk__in=request.session.get(GUEST_SESSION_KEY, [])
+        )
+
+    def editable_by(self, request):
+        """Own comments still inside the edit window (COMMENTS_EDIT_MINUTES)."""
+        minutes = settings.KINDRED["COMMENTS_EDIT_MINUTES"]
+        return self.mine(request).filter(
+            status__in=[Comment.Status.PUBLISHED, Comment.Status.PENDING],
+            created_at__gte=timezone.now() - timezone.timedelta(minutes=minutes),
+        )
+
+    def deletable_by(self, request):
+        return self.mine(request).filter(
+            status__in=[Comment.Status.PUBLISHED, Comment.Status.PENDING]
+        )
+
+
+class Comment(Moderatable, models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Awaiting moderation")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed by a moderator")
+        DELETED = "deleted", _("Deleted by the author")
+
+    discussion = models.ForeignKey(
+        Discussion,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("discussion"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.TextField(editable=False, db_collation="C")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("member"),
+    )
+    guest_name = models.CharField(_("name"), max_length=80, blank=True)
+    guest_email = models.EmailField(_("email"), blank=True)
+    guest_url = models.URLField(_("website"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        db_index=True,
+    )
+    status_reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why it was held, rejected or removed; shown to its author."),
+    )
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["discussion", "path"], name="comment_thread_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discussion", "path"], name="comment_path_unique"
+            ),
+        ]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+
+    def __str__(self):
+        return _("%(name)s: %(excerpt)s") % {
+            "name": self.author_name,
+            "excerpt": self.body[:60],
+        }
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markup(self.body)
+        if self._state.adding and self.pk is None:
+            self._assign_position()
+            kwargs["force_insert"] = True  # skip the UPDATE Django tries for a set pk
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", args=[self.pk])
+
+    def _assign_position(self):
+        """Take an id from the sequence and derive depth and path from the parent."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                [self._meta.db_table],
+            )
+            self.pk = cursor.fetchone()[0]
+        if self.parent is None:
+            self.depth, prefix = 0, ""
+        else:
+            self.depth, prefix = self.parent.depth + 1, self.parent.path
+        self.path = prefix + path_step(self.pk)
+
+    @property
+    def author_name(self):
+        return self.author.display_name if self.author_id else self.guest_name
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED

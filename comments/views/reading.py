@@ -1,0 +1,228 @@
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from comments import rules, thread
+from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
+from comments.models import Comment
+from comments.models.thread import GUEST_SESSION_KEY, PATH_STEP
+from comments.pipeline import Submission
+
+MODERATE = "comments.moderate_comment"
+
+
+def _order(request):
+    order = request.GET.get("order")
+    return order if order in thread.ORDERS else "oldest"
+
+
+def _page_number(request):
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _is_moderating(request):
+    return request.GET.get("moderation") == "on" and request.user.has_perm(MODERATE)
+
+
+def own_comments(request, discussion):
+    """The reader's comments in this discussion (no query for a stranger)."""
+    if not request.user.is_authenticated and not request.session.get(GUEST_SESSION_KEY):
+        return []
+    return list(
+        Comment.objects.mine(request)
+        .filter(discussion=discussion)
+        .values("pk", "status", "created_at")
+    )
+
+
+# An author sees their own held, rejected and removed comments, with the reason.
+AUTHOR_SEES = (Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.REMOVED)
+
+
+def shown_to_author(own):
+    return [row["pk"] for row in own if row["status"] in AUTHOR_SEES]
+
+
+def reader_tools(own):
+    """Edit and Delete links for the reader's own comments, by comment id."""
+    minutes = settings.KINDRED["COMMENTS_EDIT_MINUTES"]
+    edit_until = timezone.now() - timezone.timedelta(minutes=minutes)
+    live = (Comment.Status.PUBLISHED, Comment.Status.PENDING)
+    tools = {}
+    for row in own:
+        if row["status"] not in live:
+            tools[row["pk"]] = ""  # nothing to do, and nothing to report
+            continue
+        links = []
+        if row["created_at"] >= edit_until:
+            links.append((reverse("comments:edit", args=[row["pk"]]), _("Edit")))
+        links.append((reverse("comments:delete", args=[row["pk"]]), _("Delete")))
+        tools[row["pk"]] = format_html_join(
+            "",
+            '<li><a href="{}">{}<span class="visually-hidden"> {}</span></a></li>',
+            ((url, label, _("your comment")) for url, label in links),
+        )
+    return tools
+
+
+def report_link(request):
+    """For signed-in members: a Report link at every comment but their own."""
+    if not request.user.is_authenticated:
+        return None
+    pattern = reverse("comments:report", args=[thread.SAMPLE_ID]).replace(
+        str(thread.SAMPLE_ID), "{}"
+    )
+    label, hint = _("Report"), _("this comment to the moderators")
+    return lambda pk: (
+        f'<li><a href="{pattern.format(pk)}">{label}'
+        f'<span class="visually-hidden"> {hint}</span></a></li>'
+    )
+
+
+def posting_block(request, discussion):
+    """Why this reader cannot post here, or "" when they can."""
+    if not discussion.is_open:
+        return _("Comments are closed.")
+    if not request.user.is_authenticated:
+        return ""
+    verdict = rules.restricted(
+        Submission(discussion=discussion, body="", author=request.user)
+    )
+    if verdict is not None and verdict.action == "refuse":
+        return verdict.message
+    return ""
+
+
+def comment_form(request, data=None):
+    """The form for this reader: guests get name and email, remembered if asked."""
+    guest = not request.user.is_authenticated
+    initial = {}
+    if guest:
+        try:
+            saved = request.get_signed_cookie(GUEST_COOKIE, salt=GUEST_COOKIE_SALT)
+            initial = {**json.loads(saved), "remember": True}
+        except (KeyError, signing.BadSignature, ValueError, TypeError):
+            initial = {}
+    return CommentForm(data, guest=guest, initial=initial)
+
+
+THREAD_SLOT = "<!--kindred:thread-->"
+
+
+def render_with_thread(request, template_name, context, status=200):
+    """Render a page whose context came from discussion_context().
+
+    The template gets a small slot where the thread goes, and the thread's HTML
+    (a megabyte for a long discussion) is put in once at the end, instead of being
+    copied again at every level of template nesting.
+    """
+    thread_html = context["thread_html"]
+    page = render_to_string(
+        template_name,
+        {**context, "thread_html": mark_safe(THREAD_SLOT if thread_html else "")},
+        request,
+    )
+    return HttpResponse(page.replace(THREAD_SLOT, thread_html, 1), status=status)
+
+
+def discussion_context(request, discussion):
+    """Everything the discussion part of a page needs."""
+    order, moderating = _order(request), _is_moderating(request)
+    own = own_comments(request, discussion)
+    include = shown_to_author(own)
+    page = thread.render_page(
+        discussion,
+        page=_page_number(request),
+        order=order,
+        include=include,
+        moderator=moderating,
+    )
+    html = thread.add_reader_tools(page.html, reader_tools(own), report_link(request))
+    block = posting_block(request, discussion)
+    guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
+    can_post = not block and (request.user.is_authenticated or guests_allowed)
+    return {
+        "discussion": discussion,
+        "thread_page": page,
+        "thread_html": mark_safe(html),  # built from escaped text and body_html
+        "comment_form": comment_form(request) if can_post else None,
+        "posting_block": block,
+        "moderating": moderating,
+    }
+
+
+def _visible_to(request):
+    """Comments a reader may be sent to: published ones, their own, or any for
+    moderators."""
+    if request.user.has_perm(MODERATE):
+        return Comment.objects.all()
+    own = Comment.objects.mine(request).values("pk")
+    return Comment.objects.filter(Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own))
+
+
+def permalink(request, pk):
+    """The comment in its discussion: the right page, scrolled to the comment."""
+    comment = get_object_or_404(
+        _visible_to(request).select_related("discussion"), pk=pk
+    )
+    order = _order(request)
+    own = own_comments(request, comment.discussion)
+    include = shown_to_author(own)
+    paths = thread.top_level_paths(
+        comment.discussion, include=include, moderator=_is_moderating(request)
+    )
+    number = thread.page_of(paths, comment.path[:PATH_STEP], order)
+    query = {"page": number} if number > 1 else {}
+    if order != "oldest":
+        query["order"] = order
+    if request.GET.get("moderation") == "on":
+        query["moderation"] = "on"
+    url = comment.discussion.get_absolute_url()
+    if query:
+        url += "?" + urlencode(query)
+    return redirect(f"{url}#comment-{comment.pk}")
+
+
+def subthread(request, pk):
+    """Continue this thread: a comment and all its replies, on a page of their own."""
+    root = get_object_or_404(_visible_to(request).select_related("discussion"), pk=pk)
+    discussion = root.discussion
+    moderating = _is_moderating(request)
+    own = own_comments(request, discussion)
+    include = set(shown_to_author(own))
+    rows = list(
+        discussion.comments.filter(path__startswith=root.path)
+        .select_related("author")
+        .order_by("path")
+    )
+    shown = thread.visible(rows, include=include, moderator=moderating)
+    renderer = thread.Renderer(
+        include=include, moderator=moderating, replies_open=discussion.is_open
+    )
+    html = thread.add_reader_tools(
+        renderer.render(rows, shown), reader_tools(own), report_link(request)
+    )
+    return render(
+        request,
+        "comments/subthread.html",
+        {
+            "root": root,
+            "owner": discussion.owner,
+            "thread_html": mark_safe(html),  # built from escaped text and body_html
+            "back_url": reverse("comments:permalink", args=[root.pk]),
+        },
+    )

@@ -1,0 +1,172 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, EditForm
+from comments.markup import render_markup
+from comments.models import Comment, Discussion
+from comments.models.thread import GUEST_SESSION_KEY
+from comments.pipeline import Submission
+from comments.services import edit_comment, post_comment
+from comments.views.reading import comment_form, posting_block
+
+REMEMBER_SECONDS = 60 * 60 * 24 * 365
+
+
+@require_POST
+def post(request, discussion_id):
+    discussion = get_object_or_404(Discussion, pk=discussion_id)
+    return _compose(request, discussion, parent=None)
+
+
+@require_http_methods(["GET", "POST"])
+def reply(request, pk):
+    parent = get_object_or_404(
+        Comment.objects.published().select_related("discussion", "author"), pk=pk
+    )
+    return _compose(request, parent.discussion, parent=parent)
+
+
+def _compose(request, discussion, parent):
+    """The "Leave a comment" / "Reply to NAME" flow: form, preview, post."""
+    context = {"discussion": discussion, "owner": discussion.owner, "parent": parent}
+    block = posting_block(request, discussion)
+    guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
+    if not block and not request.user.is_authenticated and not guests_allowed:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if block:
+        return render(
+            request,
+            "comments/compose.html",
+            {**context, "posting_block": block},
+            status=403,
+        )
+    form = comment_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "comments/compose.html", {**context, "form": form})
+    if "preview" in request.POST:
+        preview = render_markup(form.cleaned_data["body"])
+        return render(
+            request,
+            "comments/compose.html",
+            {**context, "form": form, "preview": preview},
+        )
+    existing = Comment.objects.filter(form_token=form.cleaned_data["token"]).first()
+    if existing is not None:  # the same form sent twice: one comment
+        return redirect(existing.get_absolute_url())
+    data = form.cleaned_data
+    submission = Submission(
+        discussion=discussion,
+        body=data["body"],
+        parent=parent,
+        author=request.user if request.user.is_authenticated else None,
+        guest_name=data.get("name", ""),
+        guest_email=data.get("email", ""),
+        guest_url=data.get("url", ""),
+        ip_address=request.META.get("REMOTE_ADDR"),
+        honeypot=data.get("homepage", ""),
+    )
+    try:
+        comment, verdict = post_comment(submission=submission, token=data["token"])
+    except IntegrityError:  # a double submit that raced the first one
+        existing = get_object_or_404(Comment, form_token=data["token"])
+        return redirect(existing.get_absolute_url())
+    if comment is None:
+        form.add_error(None, _refusal(verdict))
+        return render(
+            request,
+            "comments/compose.html",
+            {**context, "form": form},
+            status=verdict.status_code,
+        )
+    if verdict.action == "hold":
+        messages.info(request, verdict.message)
+    else:
+        messages.success(request, _("Your comment was posted."))
+    response = redirect(comment.get_absolute_url())
+    if comment.author_id is None:
+        _remember_guest(request, response, comment, data)
+    return response
+
+
+def _refusal(verdict):
+    if verdict.duplicate_of is not None:
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            verdict.message,
+            verdict.duplicate_of.get_absolute_url(),
+            _("See your first comment."),
+        )
+    return verdict.message
+
+
+def _remember_guest(request, response, comment, data):
+    """This browser session may edit the comment; the browser may keep the name."""
+    own = request.session.get(GUEST_SESSION_KEY, [])
+    request.session[GUEST_SESSION_KEY] = [*own[-49:], comment.pk]
+    if data.get("remember"):
+        saved = json.dumps(
+            {"name": data["name"], "email": data["email"], "url": data.get("url", "")}
+        )
+        response.set_signed_cookie(
+            GUEST_COOKIE,
+            saved,
+            salt=GUEST_COOKIE_SALT,
+            max_age=REMEMBER_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(GUEST_COOKIE)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.editable_by(request).select_related("discussion"), pk=pk
+    )
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    context = {"comment": comment, "owner": comment.discussion.owner, "form": form}
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        if "preview" in request.POST:
+            return render(
+                request,
+                "comments/edit.html",
+                {**context, "preview": render_markup(body)},
+            )
+        verdict = edit_comment(comment=comment, body=body)
+        if verdict is not None and verdict.action == "refuse":
+            form.add_error("body", verdict.message)
+        else:
+            messages.success(
+                request, verdict.message if verdict else _("Your comment was updated.")
+            )
+            return redirect(comment.get_absolute_url())
+    return render(request, "comments/edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.deletable_by(request).select_related("discussion"), pk=pk
+    )
+    if request.method == "POST":
+        comment.delete_by_author(
+            by=request.user if request.user.is_authenticated else None
+        )
+        messages.success(request, _("Your comment was deleted."))
+        return redirect(comment.discussion.get_absolute_url() + "#comments")
+    return render(
+        request,
+        "comments/delete.html",
+        {"comment": comment, "owner": comment.discussion.owner},
+    )

@@ -1,0 +1,110 @@
+"""A newcomer finds, reads and searches the news, with a keyboard or a pointer."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import assert_accessible
+from tests.factories import ArticleFactory, SectionFactory, TagFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def news():
+    research = SectionFactory(name="Research", slug="research")
+    tag = TagFactory(name="Biomarkers", slug="biomarkers")
+    editor = UserFactory(display_name="Dana Okafor")
+    ArticleFactory(
+        title="Caregivers find their voice",
+        summary="A survey of families living with ALS.",
+        section=SectionFactory(name="Living with ALS", slug="living"),
+    )
+    return ArticleFactory(
+        title="Blood marker tracks ALS progression",
+        summary="Neurofilament light fell in people on the study drug.",
+        body="## What was found\n\nLevels fell by a third.\n\n- one\n- two",
+        section=research,
+        tags=[tag],
+        authors=[editor],
+        is_lead=True,
+        study_title="Neurofilament light in a phase 2 trial",
+        study_journal="Journal of Imaginary Neurology",
+        study_url="https://doi.org/10.5555/kindred.1",
+    )
+
+
+def test_newcomer_reads_an_article_and_searches(page, live_server, news):
+    page.goto(live_server.url)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    page.get_by_role("link", name="Blood marker tracks ALS progression").first.click()
+    expect(
+        page.get_by_role("heading", level=1, name="Blood marker tracks ALS progression")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Dana Okafor")).to_be_visible()
+    expect(page.get_by_role("heading", name="The study")).to_be_visible()
+    page.get_by_role("link", name="Biomarkers").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Biomarkers")
+
+    page.get_by_label("Search articles").fill("neurofilament")
+    page.get_by_label("Search articles").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("1 article found")
+    result = page.get_by_role(
+        "link", name="Blood marker tracks ALS progression", exact=True
+    )
+    expect(result).to_be_visible()
+    expect(page.locator("mark").first).to_have_text("Neurofilament")
+
+
+def test_skip_link_is_the_first_stop_for_keyboard_users(page, live_server, news):
+    page.goto(live_server.url)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/sections/research/",
+        "/articles/blood-marker-tracks-als-progression/",
+        "/search/?q=marker",
+        "/search/?q=zzzz",
+        "/search/?q=",
+        "/archive/",
+        "/tags/biomarkers/",
+    ],
+)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_reading_pages_have_no_accessibility_violations(
+    page, live_server, news, path, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + path)
+    assert_accessible(page)
+
+
+def test_pages_work_at_320_px_without_sideways_scrolling(browser, live_server, news):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ["/", "/articles/blood-marker-tracks-als-progression/"]:
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide"
+    context.close()
+
+
+def test_every_link_and_button_is_at_least_44_px(page, live_server, news):
+    for path in ["/", "/articles/blood-marker-tracks-als-progression/", "/search/?q=a"]:
+        page.goto(live_server.url + path)
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('a, button, input, textarea')]
+              .filter(el => el.offsetParent !== null && !el.closest('[aria-hidden="true"]'))
+              .filter(el => !el.closest('.article-body, .study, p, time'))
+              .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+              .filter(([, r]) => r.width < 44 || r.height < 44)
+              .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+        )
+        assert small == [], f"{path}: {small}"

@@ -1,0 +1,265 @@
+"""The moderation admin: who may see and do what, actions, queues and their cost."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from comments.models import Comment, Discussion, ModerationRecord, Report, Restriction
+from tests.comments.make import comment
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def person(role):
+    if role == "anonymous":
+        return None
+    if role == "superuser":
+        return UserFactory(is_staff=True, is_superuser=True)
+    user = UserFactory(is_staff=role in ("editor", "moderator"))
+    if role == "editor":
+        user.groups.add(Group.objects.get(name="Editors"))
+    if role == "moderator":
+        user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def login(client, role):
+    user = person(role)
+    if user:
+        client.force_login(user)
+    return user
+
+
+ADMIN_PAGES = [
+    "admin:comments_comment_changelist",
+    "admin:comments_pendingcomment_changelist",
+    "admin:comments_reportedcomment_changelist",
+    "admin:comments_moderationrecord_changelist",
+    "admin:comments_restriction_changelist",
+    "admin:comments_restriction_add",
+    "admin:comments_membernote_changelist",
+    "admin:comments_moderationword_changelist",
+]
+ALLOWED = {
+    "anonymous": False,
+    "member": False,
+    "other_member": False,
+    "editor": False,
+    "moderator": True,
+    "superuser": True,
+}
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_moderation_admin_pages_are_for_moderators_only(client, role, name):
+    comment(body="Secret pending words", status=Comment.Status.PENDING)
+    login(client, role)
+    response = client.get(reverse(name))
+    if ALLOWED[role]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+        assert b"Secret pending words" not in response.content
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_comment_detail_in_admin_is_for_moderators_only(client, role):
+    target = comment(body="Secret pending words", status=Comment.Status.PENDING)
+    login(client, role)
+    response = client.get(reverse("admin:comments_comment_change", args=[target.pk]))
+    if ALLOWED[role]:
+        assert response.status_code == 200
+        assert b"Secret pending words" in response.content
+        assert b"View in thread" in response.content
+    else:
+        assert response.status_code in (302, 403)
+        assert b"Secret pending words" not in response.content
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_only_moderators_can_approve_through_the_admin(client, role):
+    target = comment(status=Comment.Status.PENDING)
+    login(client, role)
+    client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [target.pk]},
+    )
+    target.refresh_from_db()
+    expected = Comment.Status.PUBLISHED if ALLOWED[role] else Comment.Status.PENDING
+    assert target.status == expected
+    assert ModerationRecord.objects.exists() == ALLOWED[role]
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_view_in_thread_is_for_moderators_only(client, role):
+    target = comment(status=Comment.Status.PENDING)
+    login(client, role)
+    response = client.get(reverse("comments:moderate_in_thread", args=[target.pk]))
+    assert (response.status_code == 302) == ALLOWED[role]
+    if not ALLOWED[role]:
+        assert response.status_code in (302, 403) and response.status_code != 200
+
+
+def test_moderators_cannot_edit_or_delete_comments_or_touch_articles(client):
+    login(client, "moderator")
+    target = comment()
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+    response = client.post(
+        reverse("admin:comments_comment_delete", args=[target.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Comment.objects.filter(pk=target.pk).exists()
+
+
+def test_editors_group_has_nothing_of_moderation_and_moderators_nothing_editorial():
+    editors = set(
+        Group.objects.get(name="Editors").permissions.values_list(
+            "content_type__app_label", flat=True
+        )
+    )
+    moderators = Group.objects.get(name="Moderators").permissions.values_list(
+        "content_type__app_label", "codename"
+    )
+    assert editors == {"articles"}
+    assert not [p for p in moderators if p[0] == "articles"]
+    assert ("comments", "moderate_comment") in set(moderators)
+
+
+def test_reject_asks_for_a_reason_once_for_the_whole_batch(client):
+    moderator = login(client, "moderator")
+    pending = [comment(status=Comment.Status.PENDING) for _ in range(3)]
+    url = reverse("admin:comments_comment_changelist")
+    ids = [c.pk for c in pending]
+    response = client.post(url, {"action": "reject", "_selected_action": ids})
+    assert response.status_code == 200
+    assert b"Give the reason once" in response.content
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+    client.post(
+        url,
+        {
+            "action": "reject",
+            "_selected_action": ids,
+            "apply": "1",
+            "reason": "Medical misinformation",
+        },
+    )
+    for target in pending:
+        target.refresh_from_db()
+        assert target.status == Comment.Status.REJECTED
+        assert target.status_reason == "Medical misinformation"
+    assert (
+        ModerationRecord.objects.filter(actor=moderator, to_status="rejected").count()
+        == 3
+    )
+
+
+def test_a_bulk_action_on_500_comments_completes_in_one_request(client):
+    login(client, "moderator")
+    discussion = Discussion.objects.create()
+    ids = [comment(discussion, status=Comment.Status.PENDING).pk for _ in range(500)]
+    response = client.post(
+        reverse("admin:comments_pendingcomment_changelist"),
+        {"action": "approve", "_selected_action": ids},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.published().count() == 500
+    discussion.refresh_from_db()
+    assert discussion.comment_count == 500
+
+
+def test_pending_list_query_count_does_not_depend_on_page_size(
+    client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, "moderator")
+    discussion = Discussion.objects.create()
+    for _ in range(5):
+        comment(discussion, status=Comment.Status.PENDING)
+    url = reverse("admin:comments_pendingcomment_changelist")
+    client.get(url)  # warm up what is cached per process (content types)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(60):
+        comment(discussion, status=Comment.Status.PENDING, author=UserFactory())
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 50
+
+
+def test_reported_queue_lists_most_reported_first_and_index_counts(client):
+    login(client, "moderator")
+    once, twice = comment(body="Reported once"), comment(body="Reported twice")
+    comment(body="Never reported", status=Comment.Status.PENDING)
+    Report.objects.create(comment=once, reporter=UserFactory(), reason="spam")
+    for _ in range(2):
+        Report.objects.create(comment=twice, reporter=UserFactory(), reason="abusive")
+    response = client.get(reverse("admin:comments_reportedcomment_changelist"))
+    assert [c.body for c in response.context["cl"].result_list] == [
+        "Reported twice",
+        "Reported once",
+    ]
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Waiting for moderators" in index
+    assert "<td>1</td>" in index and "<td>2</td>" in index
+
+
+def test_search_finds_guest_email_and_ip(client):
+    login(client, "moderator")
+    comment(
+        body="From a guest", guest_email="casey@example.org", ip_address="198.51.100.7"
+    )
+    comment(body="Someone else")
+    url = reverse("admin:comments_comment_changelist")
+    for term in ["casey@example", "198.51.100.7", "a guest"]:
+        result = client.get(url, {"q": term}).context["cl"].result_list
+        assert [c.body for c in result] == ["From a guest"], term
+
+
+def test_ban_offers_to_remove_every_published_comment(client):
+    login(client, "moderator")
+    troll = UserFactory()
+    first, second = comment(author=troll), comment(author=troll)
+    reply = comment(parent=first, body="A reply that stays")
+    response = client.post(
+        reverse("admin:comments_restriction_add"),
+        {
+            "kind": "ban",
+            "member": troll.pk,
+            "reason": "Harassment",
+            "guest_email": "",
+            "ip_address": "",
+            "until_0": "",
+            "until_1": "",
+            "remove_comments": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Restriction.objects.get().member == troll
+    for target in (first, second):
+        target.refresh_from_db()
+        assert target.status == Comment.Status.REMOVED
+        assert target.status_reason == "Harassment"
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.PUBLISHED and reply.parent_id == first.pk
+
+
+def test_a_suspension_needs_an_end_date(client):
+    login(client, "moderator")
+    response = client.post(
+        reverse("admin:comments_restriction_add"),
+        {
+            "kind": "suspend",
+            "member": UserFactory().pk,
+            "reason": "Cool off",
+            "guest_email": "",
+            "ip_address": "",
+            "until_0": "",
+            "until_1": "",
+        },
+    )
+    assert response.status_code == 200
+    assert b"A suspension needs an end date." in response.content

@@ -1,0 +1,182 @@
+"""Reading a discussion: the shape of the thread, paging, order, caching, cost."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Section
+from bench.build import thread as build_thread
+from comments.models import Comment
+from tests.comments.make import comment
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
+
+
+def page(client, article, **params):
+    response = client.get(article.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def thread_html(html):
+    return html[html.index('<ol class="thread">') : html.index("</section>")]
+
+
+def test_thread_is_nested_ordered_lists_with_every_link(client, article):
+    fran = UserFactory(display_name="Fran")
+    top = comment(article.discussion, author=fran, body="Top")
+    reply = comment(parent=top, guest_name="Sam", guest_email="sam@x.org", body="Reply")
+    deeper = comment(
+        parent=reply, body="Deeper", guest_name="Ana", guest_email="ana@x.org"
+    )
+    second = comment(
+        article.discussion, body="Second", guest_name="Bo", guest_email="bo@x.org"
+    )
+    html = thread_html(page(client, article))
+    # The shape: top > reply > deeper; then second at the top level.
+    ids = re.findall(r'<li id="comment-(\d+)"|(</ol>)', html)
+    opened = [int(i) for i, _ in ids if i]
+    assert opened == [top.pk, reply.pk, deeper.pk, second.pk]
+    assert html.count("<ol") == 3 and html.count("</ol>") == 3
+    assert re.search(
+        rf'id="comment-{reply.pk}".*<ol>.*id="comment-{deeper.pk}"', html, re.S
+    )
+    assert f'href="{fran.get_absolute_url()}">Fran</a>' in html
+    assert "<time datetime=" in html
+    assert f'href="{reverse("comments:reply", args=[reply.pk])}"' in html
+    assert f'href="{reverse("comments:permalink", args=[reply.pk])}"' in html
+    assert f'<a href="#comment-{top.pk}">In reply to Fran</a>' in html
+    assert "replying to Sam" in html  # read by screen readers on the deeper reply
+    # "Next" on the top comment skips its replies.
+    top_item = html[html.index(f'id="comment-{top.pk}"') : html.index("<details")]
+    assert f'href="#comment-{second.pk}">Next' in top_item
+    assert "2 replies to Fran" in html  # <details> summary with the hidden count
+    assert "sam@x.org" not in html
+
+
+def test_deleted_comment_with_replies_keeps_its_place(client, article):
+    top = comment(article.discussion, body="Original words")
+    reply = comment(parent=top, body="A reply")
+    lonely = comment(article.discussion, body="Nobody answered")
+    top.delete_by_author()
+    lonely.delete_by_author()
+    html = thread_html(page(client, article))
+    assert "Original words" not in html and "Nobody answered" not in html
+    assert f'id="comment-{top.pk}"' in html and "Deleted by the author" in html
+    assert f'id="comment-{lonely.pk}"' not in html
+    assert re.search(
+        rf'id="comment-{top.pk}".*<ol>.*id="comment-{reply.pk}"', html, re.S
+    )
+    assert Comment.objects.count() == 3  # nothing left the database
+
+
+def test_removed_comment_shows_the_reason_and_keeps_replies(client, article):
+    top = comment(article.discussion, body="Harsh words")
+    comment(parent=top, body="A calm reply")
+    top.remove(by=UserFactory(), reason="Personal attack")
+    html = thread_html(page(client, article))
+    assert "Removed by a moderator: Personal attack" in html
+    assert "Harsh words" not in html and "A calm reply" in html
+
+
+def test_pending_comment_is_shown_to_its_author_only(client, article):
+    author = UserFactory()
+    comment(
+        article.discussion,
+        author=author,
+        body="Please approve me",
+        status=Comment.Status.PENDING,
+    )
+    assert "Please approve me" not in page(client, article)
+    client.force_login(UserFactory())
+    assert "Please approve me" not in page(client, article)
+    client.force_login(author)
+    html = page(client, article)
+    assert "Please approve me" in html and "Awaiting moderation" in html
+
+
+def test_indentation_stops_at_the_cap_and_the_thread_continues(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_MAX_INDENT": 3}
+    chain = [comment(article.discussion, body="level 0")]
+    for level in range(1, 6):
+        chain.append(comment(parent=chain[-1], body=f"level {level}"))
+    html = page(client, article)
+    assert "level 2" in html and "level 3" not in html
+    continue_url = reverse("comments:thread", args=[chain[2].pk])
+    assert f'href="{continue_url}">Continue this thread (3 replies)' in html
+    sub = client.get(continue_url).content.decode()
+    assert "level 3" in sub and "level 5" not in sub  # capped again, relative
+    assert reverse("comments:permalink", args=[chain[2].pk]) in sub
+    assert sub.count("<h1") == 1
+
+
+def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    tops = [comment(article.discussion, body=f"thread {n}") for n in range(5)]
+    reply = comment(parent=tops[4], body="reply on the last page")
+    first = page(client, article)
+    assert "thread 0" in first and "thread 2" not in first
+    assert "Page 1 of 3" in first
+    third = page(client, article, page=3)
+    assert "thread 4" in third and "reply on the last page" in third
+    response = client.get(reverse("comments:permalink", args=[reply.pk]))
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}?page=3#comment-{reply.pk}"
+    )
+
+
+def test_newest_first_survives_paging(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    for n in range(5):
+        comment(article.discussion, body=f"thread {n}")
+    newest = page(client, article, order="newest")
+    assert newest.index("thread 4") < newest.index("thread 3")
+    assert "thread 0" not in newest
+    assert "page=2&amp;order=newest" in newest
+    assert "thread 0" in page(client, article, order="newest", page=3)
+
+
+def test_the_thread_is_cached_until_it_changes(client, article):
+    top = comment(article.discussion, body="First version")
+    page(client, article)
+    with CaptureQueriesContext(connection) as cached:
+        page(client, article)
+    assert not any("comments_comment" in q["sql"] for q in cached.captured_queries)
+    comment(parent=top, body="A new reply")  # bumps the discussion's version
+    assert "A new reply" in page(client, article)
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_anonymous_article_page_costs_four_queries_whatever_the_thread(client, size):
+    article, _ = build_thread(size)
+    cache.clear()
+    Section.navigation()
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, article)
+    assert len(queries.captured_queries) == 4
+    assert html.count('<li id="comment-') >= min(size, 50)
+
+
+def test_member_page_query_count_is_the_same_for_10_and_1000(client):
+    counts = []
+    for size in (10, 1000):
+        article, people = build_thread(size, seed=size)
+        client.force_login(people[0])
+        cache.clear()
+        Section.navigation()
+        with CaptureQueriesContext(connection) as queries:
+            page(client, article)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]

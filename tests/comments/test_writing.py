@@ -1,0 +1,312 @@
+"""Writing in a discussion: guests and members, preview, abuse basics, edit, delete."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.forms import GUEST_COOKIE
+from comments.models import Comment, ModerationRecord, ModerationSettings
+from tests.comments.make import comment
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def publish_first_comments():
+    # These tests are about writing; the first-comment hold is tested on its own.
+    ModerationSettings.objects.create(hold_first_comments=False)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
+
+
+def post_url(article):
+    return reverse("comments:post", args=[article.discussion_id])
+
+
+def guest(body="Hello from a guest", **changes):
+    return {
+        "body": body,
+        "name": "Rosa",
+        "email": "rosa@example.org",
+        "url": "",
+        "token": str(uuid.uuid4()),
+        "homepage": "",
+        **changes,
+    }
+
+
+def member(body="Hello from a member", **changes):
+    return {"body": body, "token": str(uuid.uuid4()), "homepage": "", **changes}
+
+
+def test_the_article_page_offers_the_guest_form(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Leave a comment" in html
+    assert (
+        "Your email address will not be published. Required fields are marked" in html
+    )
+    for label in ["Comment", "Name", "Email", "Website"]:
+        assert f">{label}" in html
+    assert "Post comment" in html and "Preview" in html
+
+
+def test_a_guest_comments_and_lands_on_the_comment(client, article):
+    response = client.post(post_url(article), guest())
+    made = Comment.objects.get()
+    assert response["Location"] == reverse("comments:permalink", args=[made.pk])
+    assert (made.guest_name, made.guest_email, made.author) == (
+        "Rosa",
+        "rosa@example.org",
+        None,
+    )
+    assert made.status == Comment.Status.PUBLISHED
+    landing = client.get(response["Location"])
+    assert landing["Location"].endswith(f"#comment-{made.pk}")
+    html = client.get(landing["Location"]).content.decode()
+    assert "Hello from a guest" in html and "rosa@example.org" not in html
+    assert "Your comment was posted." in html
+    article.discussion.refresh_from_db()
+    assert article.discussion.comment_count == 1
+
+
+def test_a_guest_can_be_remembered_by_this_browser(client, article):
+    client.post(post_url(article), guest(remember="on"))
+    assert client.cookies[GUEST_COOKIE].value
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'value="Rosa"' in html and 'value="rosa@example.org"' in html
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=1))
+    client.post(post_url(article), guest("Second, not remembered"))
+    assert client.cookies[GUEST_COOKIE].value == ""
+
+
+def test_a_member_posts_under_their_display_name(client, article):
+    author = UserFactory(display_name="Miguel", email="miguel@example.org")
+    client.force_login(author)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="email"' not in html
+    client.post(post_url(article), member())
+    made = Comment.objects.get()
+    assert made.author == author
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">Miguel</a>" in html and "miguel@example.org" not in html
+
+
+def test_reply_has_its_own_page_and_nests(client, article):
+    parent = comment(article.discussion, guest_name="Fran", body="Parent words")
+    url = reverse("comments:reply", args=[parent.pk])
+    page = client.get(url).content.decode()
+    assert "<h1>Reply to Fran</h1>" in page and "Parent words" in page
+    client.post(url, guest("A reply"))
+    reply = Comment.objects.get(body="A reply")
+    assert (reply.parent, reply.depth) == (parent, 1)
+    assert reply.path.startswith(parent.path)
+
+
+def test_preview_shows_the_rendered_text_and_keeps_it(client, article):
+    response = client.post(post_url(article), guest("Some **bold** idea", preview=""))
+    html = response.content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "Some **bold** idea</textarea>" in html
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"body": ""}, "Please write your comment before posting."),
+        ({"body": "   \n  "}, "Please write your comment before posting."),
+        ({"body": "x" * 10_001}, "Your comment is 10001 characters long; the limit is"),
+        ({"name": ""}, "Please give a name to show with your comment."),
+        ({"email": "rosa-at-example"}, "Enter a valid email address."),
+    ],
+)
+def test_bad_input_is_explained_and_kept(client, article, changes, message):
+    response = client.post(post_url(article), guest(**changes))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    if changes.get("body", "").strip():
+        assert changes["body"][:50] in html
+    assert not Comment.objects.exists()
+
+
+def test_the_honeypot_refuses_quietly_but_clearly(client, article):
+    response = client.post(post_url(article), guest(homepage="http://spam.example"))
+    assert "please leave the last field empty" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_one_comment_per_15_seconds_with_a_429(client, article):
+    client.post(post_url(article), guest("First"))
+    response = client.post(post_url(article), guest("Second"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Please wait" in html and "seconds" in html and "Second</textarea>" in html
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(seconds=16))
+    assert client.post(post_url(article), guest("Second")).status_code == 302
+
+
+def test_the_same_text_twice_is_refused_with_a_link_to_the_first(client, article):
+    client.post(post_url(article), guest("Exactly this"))
+    first = Comment.objects.get()
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(seconds=60))
+    response = client.post(post_url(article), guest("Exactly this"))
+    html = response.content.decode()
+    assert "You already posted this comment." in html
+    assert reverse("comments:permalink", args=[first.pk]) in html
+    assert Comment.objects.count() == 1
+
+
+def test_a_double_submitted_form_creates_one_comment(client, article):
+    data = guest()
+    first = client.post(post_url(article), data)
+    second = client.post(post_url(article), data)
+    assert Comment.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_no_form_expires(client, article):
+    form_page = client.get(article.get_absolute_url()).content.decode()
+    assert 'name="token"' in form_page
+    Comment.objects.all()  # hours later, the same form still posts
+    data = guest()
+    assert client.post(post_url(article), data).status_code == 302
+
+
+def test_closed_discussions_stay_readable_without_forms(client, article):
+    comment(article.discussion, body="Before closing")
+    article.discussion.is_closed = True
+    article.discussion.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Before closing" in html and "Comments are closed." in html
+    assert 'name="body"' not in html and "/reply/" not in html
+    response = client.post(post_url(article), guest())
+    assert response.status_code == 403
+    assert not Comment.objects.filter(guest_name="Rosa").exists()
+
+
+def test_comments_close_by_themselves_after_the_set_days(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_CLOSE_AFTER_DAYS": 30}
+    article.discussion.opened_at = timezone.now() - timezone.timedelta(days=31)
+    article.discussion.save()
+    assert (
+        "Comments are closed."
+        in client.get(article.get_absolute_url()).content.decode()
+    )
+    assert client.post(post_url(article), guest()).status_code == 403
+
+
+def test_guests_can_be_turned_away(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_ALLOW_GUESTS": False}
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "to comment." in html and 'name="body"' not in html
+    response = client.post(post_url(article), guest())
+    assert reverse("account_login") in response["Location"]
+
+
+def test_author_edits_within_the_window_and_it_says_edited(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    client.post(post_url(article), member("Frist"))
+    made = Comment.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert reverse("comments:edit", args=[made.pk]) in html
+    client.post(reverse("comments:edit", args=[made.pk]), {"body": "First"})
+    made.refresh_from_db()
+    assert made.body == "First" and made.edited_at
+    assert "(edited)" in client.get(article.get_absolute_url()).content.decode()
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=31))
+    assert client.get(reverse("comments:edit", args=[made.pk])).status_code == 404
+
+
+def test_nobody_edits_or_deletes_another_persons_comment(client, article):
+    theirs = comment(article.discussion, author=UserFactory(), body="Theirs")
+    client.force_login(UserFactory())
+    assert client.get(reverse("comments:edit", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("comments:edit", args=[theirs.pk]), {"body": "Mine now"}
+        ).status_code
+        == 404
+    )
+    assert client.post(reverse("comments:delete", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.body == "Theirs" and theirs.status == Comment.Status.PUBLISHED
+
+
+def test_guests_edit_only_from_the_same_browser_session(client, article):
+    client.post(post_url(article), guest("Guest text"))
+    made = Comment.objects.get()
+    assert client.get(reverse("comments:edit", args=[made.pk])).status_code == 200
+    client.cookies.clear()
+    assert client.get(reverse("comments:edit", args=[made.pk])).status_code == 404
+
+
+def test_deleting_keeps_replies_in_place_and_every_row(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    mine = comment(article.discussion, author=author, body="My words")
+    reply = comment(parent=mine, body="Their reply")
+    lonely = comment(article.discussion, author=author, body="Alone")
+    client.post(reverse("comments:delete", args=[mine.pk]))
+    client.post(reverse("comments:delete", args=[lonely.pk]))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Deleted by the author" in html and "Their reply" in html
+    assert "My words" not in html and "Alone" not in html
+    assert f'id="comment-{lonely.pk}"' not in html
+    assert Comment.objects.count() == 3
+    reply.refresh_from_db()
+    assert reply.parent_id == mine.pk
+    assert ModerationRecord.objects.filter(to_status="deleted").count() == 2
+    article.discussion.refresh_from_db()
+    assert article.discussion.comment_count == 1
+
+
+def test_delete_asks_first(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    mine = comment(article.discussion, author=author, body="My words")
+    page = client.get(reverse("comments:delete", args=[mine.pk])).content.decode()
+    assert "Delete your comment?" in page and "My words" in page
+    mine.refresh_from_db()
+    assert mine.status == Comment.Status.PUBLISHED
+
+
+def test_counts_show_on_lists_and_the_article(client, article):
+    for n in range(3):
+        comment(article.discussion, body=f"c{n}")
+    assert "3 comments" in client.get(reverse("articles:home")).content.decode()
+    assert "3 comments" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_storing_a_reply_takes_three_queries(article, django_assert_num_queries):
+    from comments.models import Discussion
+    from comments.pipeline import Submission
+
+    parent = comment(article.discussion)
+    submission = Submission(
+        discussion=Discussion.objects.get(pk=article.discussion_id),
+        body="Reply",
+        parent=parent,
+        guest_name="A",
+        guest_email="a@example.org",
+    )
+    made = Comment(
+        discussion=submission.discussion,
+        parent=parent,
+        body="Reply",
+        guest_name="A",
+        guest_email="a@example.org",
+    )
+    before = list(Comment.objects.values_list("pk", "path"))
+    with django_assert_num_queries(3):
+        made.save()
+        submission.discussion.record_change(published_delta=1)
+    assert list(Comment.objects.exclude(pk=made.pk).values_list("pk", "path")) == before

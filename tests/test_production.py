@@ -1,0 +1,111 @@
+"""Production mode: deploy checks, CSP, health, shared cache, static files."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+from tests.factories import ArticleFactory
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+    "DJANGO_ALLOWED_HOSTS": "kindred.example.org",
+}
+
+
+def run_in_production(*args, **extra_env):
+    # The browser tests allow sync ORM calls beside Playwright's event loop; a
+    # production process must not inherit that (Django's check async.E001).
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env = {**inherited, **PRODUCTION, **extra_env}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_setting(expression, **extra_env):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({expression}))"
+    )
+    result = run_in_production(
+        "-c", code, DJANGO_SETTINGS_MODULE="config.settings", **extra_env
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_deploy_checks_pass_under_production_settings():
+    result = run_in_production(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {"DJANGO_SECRET_KEY": ""}
+    result = run_in_production("manage.py", "check", **env)
+    assert result.returncode != 0
+
+
+def test_redis_url_makes_the_cache_shared():
+    backend = production_setting(
+        'settings.CACHES["default"]["BACKEND"]', REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert production_setting('settings.CACHES["default"]["BACKEND"]').endswith(
+        "LocMemCache"
+    )
+
+
+def test_static_files_go_through_whitenoise_in_production():
+    storage = production_setting('settings.STORAGES["staticfiles"]["BACKEND"]')
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    middleware = production_setting("settings.MIDDLEWARE")
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in middleware
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_csp_with_a_nonce_and_no_inline_scripts(client):
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    script_src = next(
+        d for d in policy.split(";") if d.strip().startswith("script-src")
+    )
+    assert "'nonce-" in script_src and "'unsafe-inline'" not in script_src
+    nonce = script_src.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert "'unsafe-inline'" not in policy
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+
+
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch(
+        "config.urls.connection.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
