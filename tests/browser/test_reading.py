@@ -101,7 +101,8 @@ def test_every_link_and_button_is_at_least_44_px(page, live_server, news):
         page.goto(live_server.url + path)
         small = page.evaluate(
             """() => [...document.querySelectorAll('a, button, input, textarea')]
-              .filter(el => el.offsetParent !== null && !el.closest('[aria-hidden="true"]'))
+              .filter(el => el.offsetParent !== null)
+              .filter(el => !el.closest('[aria-hidden="true"]'))
               .filter(el => !el.closest('.article-body, .study, p, time'))
               .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
               .filter(([, r]) => r.width < 44 || r.height < 44)
