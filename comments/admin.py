@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from comments.models import (
     Comment,
@@ -273,7 +273,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
-        self._apply(request, queryset, "approve", _("Approved %(count)s comments."))
+        self._apply(
+            request,
+            queryset,
+            "approve",
+            ngettext_lazy(
+                "Approved %(count)s comment.", "Approved %(count)s comments.", "count"
+            ),
+        )
 
     @admin.action(
         description=_("Reject selected comments (with a reason)"),
@@ -285,7 +292,9 @@ class CommentAdmin(admin.ModelAdmin):
             queryset,
             "reject",
             _("Reject comments"),
-            _("Rejected %(count)s comments."),
+            ngettext_lazy(
+                "Rejected %(count)s comment.", "Rejected %(count)s comments.", "count"
+            ),
         )
 
     @admin.action(
@@ -293,7 +302,14 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def mark_spam(self, request, queryset):
         self._apply(
-            request, queryset, "mark_spam", _("Marked %(count)s comments as spam.")
+            request,
+            queryset,
+            "mark_spam",
+            ngettext_lazy(
+                "Marked %(count)s comment as spam.",
+                "Marked %(count)s comments as spam.",
+                "count",
+            ),
         )
 
     @admin.action(
@@ -306,12 +322,21 @@ class CommentAdmin(admin.ModelAdmin):
             queryset,
             "remove",
             _("Remove comments"),
-            _("Removed %(count)s comments."),
+            ngettext_lazy(
+                "Removed %(count)s comment.", "Removed %(count)s comments.", "count"
+            ),
         )
 
     @admin.action(description=_("Restore selected comments"), permissions=["moderate"])
     def restore(self, request, queryset):
-        self._apply(request, queryset, "restore", _("Restored %(count)s comments."))
+        self._apply(
+            request,
+            queryset,
+            "restore",
+            ngettext_lazy(
+                "Restored %(count)s comment.", "Restored %(count)s comments.", "count"
+            ),
+        )
 
 
 @admin.register(PendingComment)

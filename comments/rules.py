@@ -5,6 +5,8 @@ None to go on. Words and thresholds are read from the database on every call, so
 change in the admin takes effect at once.
 """
 
+import re
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,9 +104,17 @@ def watched_words(submission):
     return None
 
 
+# Addresses typed out in full count even where the linkifier, which knows only
+# the usual top-level domains, leaves them as text.
+TYPED_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>]+", re.IGNORECASE)
+
+
 def links(submission, settings=None):
     settings = settings or ModerationSettings.current()
-    count = render_markup(submission.body).count("<a ")
+    count = max(
+        render_markup(submission.body).count("<a "),
+        len(TYPED_URL.findall(submission.body)),
+    )
     if count >= settings.links_to_hold:
         return _held("links", _("held: %(count)s links") % {"count": count})
     return None

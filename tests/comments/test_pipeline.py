@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import rules
 from comments.models import (
     Comment,
     ModerationRecord,
@@ -93,6 +94,21 @@ def test_blocked_beats_held_and_a_hold_beats_nothing():
         Submission(discussion=discussion, body=LINKS, guest_email="x@example.org")
     )
     assert (verdict.action, verdict.rule) == ("hold", "links")
+
+
+@pytest.mark.parametrize(
+    "body, count",
+    [
+        # Top-level domains the linkifier does not know are still counted.
+        ("a https://x.deals/1 b http://x.deals/2 c www.x.deals/3", 3),
+        ("[the trial](https://x.org/t) and <https://x.org/u>", 2),
+        ("[https://x.org/t](https://x.org/t) once", 1),
+    ],
+)
+def test_links_are_counted_however_they_are_written(body, count):
+    settings = ModerationSettings(links_to_hold=1)
+    verdict = rules.links(Submission(discussion=None, body=body), settings)
+    assert verdict.reason == f"held: {count} links"
 
 
 def test_a_held_duplicate_is_still_refused(client, article):
