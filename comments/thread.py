@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from comments.models import Comment
 
@@ -31,11 +31,11 @@ CACHE_SECONDS = 60 * 60
 TOOLS_MARK = "<!--tools:%d-->"
 TOOLS_RE = re.compile(r"<!--tools:(\d+)-->")
 PLACEHOLDERS = {
-    Comment.Status.DELETED: "Deleted by the author",
-    Comment.Status.REMOVED: "Removed by a moderator",
-    Comment.Status.REJECTED: "Removed by a moderator",
-    Comment.Status.SPAM: "Removed by a moderator",
-    Comment.Status.PENDING: "Held for review by a moderator",
+    Comment.Status.DELETED: gettext_noop("Deleted by the author"),
+    Comment.Status.REMOVED: gettext_noop("Removed by a moderator"),
+    Comment.Status.REJECTED: gettext_noop("Removed by a moderator"),
+    Comment.Status.SPAM: gettext_noop("Removed by a moderator"),
+    Comment.Status.PENDING: gettext_noop("Held for review by a moderator"),
 }
 
 
