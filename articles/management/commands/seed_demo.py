@@ -82,12 +82,24 @@ PEOPLE = [
 ]
 
 
+def demo_password(role):
+    """Known in development, so the README can name it; random anywhere else."""
+    return f"kindred-{role}-demo" if settings.DEBUG else secrets.token_urlsafe(24)
+
+
 class Command(BaseCommand):
     help = "Load the demo content once: sections, articles, people and discussions."
 
     def handle(self, *args, **options):
         if get_user_model().objects.filter(email=PEOPLE[0][1]).exists():
             self.stdout.write("Demo content already present.")
+            self.print_accounts(
+                [
+                    (role, email, demo_password(role))
+                    for role, email, *_ in PEOPLE
+                    if get_user_model().objects.filter(email=email).exists()
+                ]
+            )
             return
         with transaction.atomic():
             people = self.create_people()
@@ -100,14 +112,12 @@ class Command(BaseCommand):
                 f"{len(articles)} articles, {len(people)} people, {count} comments."
             )
         )
-        self.print_accounts(people)
+        self.print_accounts([(role, user.email, pw) for role, user, pw in people])
 
     def create_people(self):
         people = []
         for role, email, name, bio, staff, superuser, group in PEOPLE:
-            password = (
-                f"kindred-{role}-demo" if settings.DEBUG else secrets.token_urlsafe(24)
-            )
+            password = demo_password(role)
             user = get_user_model().objects.create_user(
                 email=email,
                 password=password,
@@ -180,11 +190,11 @@ class Command(BaseCommand):
     def print_accounts(self, people):
         if not settings.DEBUG:
             self.stdout.write(
-                "Demo accounts created; passwords are not shown outside "
+                "Demo accounts: passwords are not shown outside "
                 "development. Use `manage.py changepassword` to set one."
             )
             return
-        self.stdout.write("\nDemo accounts (development only):")
-        for role, user, password in people:
-            self.stdout.write(f"  {role:<10} {user.email:<28} {password}")
+        self.stdout.write("\nDemo accounts (development only; passwords as first set):")
+        for role, email, password in people:
+            self.stdout.write(f"  {role:<10} {email:<28} {password}")
         self.stdout.write("")
