@@ -24,6 +24,13 @@ def _isolated_mail_and_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is slow on purpose; tests make hundreds of users. Production keeps it
+    # (tests/test_production.py reads the real settings in a separate process).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and rendered threads live in the cache: each test starts afresh.
     from django.core.cache import cache

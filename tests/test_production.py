@@ -109,3 +109,8 @@ def test_healthz_answers_503_when_the_database_does_not(client):
     ):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    hashers = production_setting("settings.PASSWORD_HASHERS")
+    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
