@@ -394,6 +394,14 @@ class RestrictionForm(forms.ModelForm):
     class Meta:
         model = Restriction
         fields = ["kind", "member", "guest_email", "ip_address", "until", "reason"]
+        # One native date and time field: labelled, and usable by keyboard and
+        # voice, where the admin's split widget has two unlabelled boxes.
+        field_classes = {"until": forms.DateTimeField}
+        widgets = {
+            "until": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
+        }
 
 
 @admin.register(Restriction)
@@ -458,6 +466,7 @@ class ModerationWordAdmin(admin.ModelAdmin):
     list_display = ["word", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["word"]
+    fields = ["word", "kind"]  # when it was added is set, not typed
 
 
 @admin.register(ModerationSettings)

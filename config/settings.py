@@ -182,6 +182,8 @@ X_FRAME_OPTIONS = "DENY"
 # Forms must never expire while someone types slowly: CSRF tokens live in a cookie
 # for a year and are rotated only at login.
 CSRF_COOKIE_AGE = 60 * 60 * 24 * 365
+# When the check fails anyway, the page gives back what was typed (config/views.py).
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

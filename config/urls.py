@@ -2,29 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.db import connection
-from django.http import HttpResponse
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps
+from config.views import healthz
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} administration"
-
-
-@never_cache
-def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not healthy"
-        return HttpResponse(
-            "database unavailable\n", status=503, content_type="text/plain"
-        )
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 urlpatterns = [

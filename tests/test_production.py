@@ -104,7 +104,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
 
 def test_healthz_answers_503_when_the_database_does_not(client):
     with mock.patch(
-        "config.urls.connection.cursor",
+        "config.views.connection.cursor",
         side_effect=OperationalError("connection refused"),
     ):
         response = client.get(reverse("healthz"))

@@ -194,3 +194,46 @@ def test_pages_with_pending_removed_and_deleted_comments_are_accessible(
     expect(page.get_by_text("You are all deluded.")).to_be_visible()
     expect(page.get_by_text("Held until someone reads it.")).to_be_visible()
     assert_accessible(page)
+
+
+ADMIN_SMALL_TARGETS = """() => [...document.querySelectorAll(
+      'a, button, input, select, textarea, summary')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+  .filter(([, r]) => r.width < 44 || r.height < 44)
+  .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+
+
+def test_the_moderation_admin_is_accessible_with_large_targets(
+    page, live_server, article, moderator
+):
+    held = comment(
+        article.discussion, body="Held for a look.", status=Comment.Status.PENDING
+    )
+    sign_in(page, live_server, moderator)
+    paths = [
+        "/admin/",
+        "/admin/comments/comment/",
+        "/admin/comments/pendingcomment/",
+        "/admin/comments/reportedcomment/",
+        f"/admin/comments/comment/{held.pk}/change/",
+        "/admin/comments/moderationrecord/",
+        "/admin/comments/restriction/add/",
+        "/admin/comments/moderationword/add/",
+        "/admin/comments/moderationsettings/",
+    ]
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+        small = page.evaluate(ADMIN_SMALL_TARGETS)
+        assert small == [], f"{path}: {small}"
+
+    # The reason asked once for a batch is a page of its own.
+    page.goto(live_server.url + "/admin/comments/pendingcomment/")
+    page.get_by_role("checkbox", name=re.compile("Select this object")).check()
+    action = page.get_by_role("combobox", name=re.compile("^Action"))
+    action.select_option(label="Reject selected comments (with a reason)")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reject comments")
+    assert_accessible(page)
+    assert page.evaluate(ADMIN_SMALL_TARGETS) == []

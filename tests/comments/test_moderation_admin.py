@@ -232,8 +232,7 @@ def test_ban_offers_to_remove_every_published_comment(client):
             "reason": "Harassment",
             "guest_email": "",
             "ip_address": "",
-            "until_0": "",
-            "until_1": "",
+            "until": "",
             "remove_comments": "on",
         },
     )
@@ -257,9 +256,27 @@ def test_a_suspension_needs_an_end_date(client):
             "reason": "Cool off",
             "guest_email": "",
             "ip_address": "",
-            "until_0": "",
-            "until_1": "",
+            "until": "",
         },
     )
     assert response.status_code == 200
     assert b"A suspension needs an end date." in response.content
+
+
+def test_a_suspension_until_a_date_is_typed_in_one_field(client):
+    login(client, "moderator")
+    member = UserFactory()
+    response = client.post(
+        reverse("admin:comments_restriction_add"),
+        {
+            "kind": "suspend",
+            "member": member.pk,
+            "reason": "Cool off",
+            "guest_email": "",
+            "ip_address": "",
+            "until": "2031-01-15T09:30",
+        },
+    )
+    assert response.status_code == 302
+    until = Restriction.objects.get(member=member).until
+    assert (until.year, until.month, until.day, until.minute) == (2031, 1, 15, 30)

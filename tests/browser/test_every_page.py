@@ -1,0 +1,85 @@
+"""Every page type not covered by the other browser tests: axe-core finds nothing,
+and every target is at least 44 by 44 px."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.test_comments import sign_in
+from tests.comments.make import comment
+from tests.conftest import assert_accessible
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+      'main a, main button, main input, main textarea, main select, main summary')]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => !el.closest('[aria-hidden="true"], p, .comment-body, blockquote'))
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+  .filter(([, r]) => r.width < 44 || r.height < 44)
+  .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+
+
+def check(page, url, heading):
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
+    small = page.evaluate(SMALL_TARGETS)
+    assert small == [], f"{url}: {small}"
+
+
+@pytest.fixture
+def member():
+    user = UserFactory(display_name="Grace", bio="Daughter, spreadsheet keeper.")
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_for_everyone(page, live_server, member, scheme):
+    page.emulate_media(color_scheme=scheme)
+    base = live_server.url
+    check(page, base + "/no-such-page/", "Page not found")
+    check(page, base + member.get_absolute_url(), "Grace")
+    check(page, base + reverse("account_reset_password"), "Password Reset")
+    check(page, base + reverse("account_reset_password_done"), "Password Reset")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_for_members(page, live_server, member, scheme):
+    page.emulate_media(color_scheme=scheme)
+    article = ArticleFactory(title="Living with a feeding tube")
+    mine = comment(article.discussion, author=member, body="It took me a month.")
+    sign_in(page, live_server, member)
+    base = live_server.url
+    check(page, base + reverse("accounts:settings"), "Account settings")
+    check(page, base + reverse("account_email"), "Email Address")
+    check(page, base + reverse("account_change_password"), "Change Password")
+    check(page, base + reverse("account_logout"), "Sign Out")
+    edit = reverse("comments:edit", args=[mine.pk])
+    delete = reverse("comments:delete", args=[mine.pk])
+    check(page, base + edit, "Edit your comment")
+    check(page, base + delete, "Delete your comment?")
+
+
+def test_a_refused_form_gives_back_the_text_accessibly(page, live_server):
+    article = ArticleFactory(title="Living with a feeding tube")
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("textbox", name="Comment", exact=True).fill("Typed for an hour.")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Rosa")
+    page.get_by_role("textbox", name="Email", exact=True).fill("rosa@example.org")
+    page.context.clear_cookies()  # as when someone logs in from another tab
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your form was not sent")
+    expect(page.get_by_role("textbox", name="Your comment")).to_have_value(
+        "Typed for an hour."
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Go back to the page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Living with a feeding tube"
+    )
