@@ -79,7 +79,9 @@ def _compose(request, discussion, parent):
         existing = get_object_or_404(Comment, form_token=data["token"])
         return redirect(existing.get_absolute_url())
     if comment is None:
-        form.add_error(None, _refusal(verdict))
+        # About the text itself: next to the Comment field; otherwise above the form.
+        about_text = verdict.rule in ("length", "blocked_word", "duplicate")
+        form.add_error("body" if about_text else None, _refusal(verdict))
         return render(
             request,
             "comments/compose.html",

@@ -70,6 +70,9 @@ def test_a_blocked_word_refuses_and_keeps_the_text(client, article):
     response = post(client, article, "You IDIOT, read the paper", **guest())
     html = response.content.decode()
     assert "“idiot”, which is not allowed here" in html
+    error = html.index('id="id_body_error"')  # next to the field it is about
+    assert "which is not allowed here" in html[error : error + 400]
+    assert 'aria-invalid="true"' in html
     assert "You IDIOT, read the paper</textarea>" in html
     assert not Comment.objects.exists()
 
