@@ -103,6 +103,7 @@ def fetch_page(discussion, *, page=1, order="oldest", include=None, moderator=Fa
             "path",
             "author_id",
             "author__display_name",
+            "author__is_staff",
             "guest_name",
             "body_html",
             "status",
@@ -161,6 +162,7 @@ class Renderer:
             "next": _("Next"),
             "member": _("member"),
             "guest": _("guest"),
+            "staff": escape(_("%(site)s team") % {"site": settings.SITE_NAME}),
             "edited": _("edited"),
             "pending": _("Awaiting moderation"),
         }
@@ -300,6 +302,8 @@ class Renderer:
         if row.author_id:
             url = self.urls["accounts:member"].format(row.author_id)
             who = f'<a class="comment-author" href="{url}">{names[row.pk]}</a>'
+            if row.author.is_staff:  # editors answering readers are named as such
+                who += f' <span class="badge badge-staff">{self.text["staff"]}</span>'
         else:
             who = (
                 f'<span class="comment-author">{names[row.pk]}</span> '

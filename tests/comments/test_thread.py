@@ -180,3 +180,14 @@ def test_member_page_query_count_is_the_same_for_10_and_1000(client):
             page(client, article)
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_comments_by_the_site_team_are_marked(client, article):
+    editor = UserFactory(display_name="Dana Okafor", is_staff=True)
+    reader = UserFactory(display_name="Fran")
+    comment(article.discussion, author=reader, body="Where can I read the paper?")
+    comment(article.discussion, author=editor, body="The link is under the summary.")
+    html = thread_html(page(client, article))
+    assert html.count("Kindred team") == 1
+    answer = html[html.index("Dana Okafor") :]
+    assert answer.index("Kindred team") < answer.index("The link is under")
