@@ -45,6 +45,12 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls
     # made by the test itself (fixtures, assertions) are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server answers each request in a new thread: close its database
+    # connection when the request ends, or the threads' connections outlive them
+    # and keep the test database from being dropped at the end.
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
