@@ -2,10 +2,13 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 GUEST_COOKIE = "kindred_guest"
 GUEST_COOKIE_SALT = "kindred.comments.guest"
+EDIT_SALT = "kindred.comments.edit"
+EDIT_NOTE_SECONDS = 24 * 60 * 60
 
 
 class CommentForm(forms.Form):
@@ -91,6 +94,39 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    """New text for one's own comment. The edit window is checked when the form is
+    opened, not when it is sent: the form carries a signed note made when it was
+    opened inside the window, so someone who types slowly can still save it."""
+
     body = CommentForm.base_fields["body"]
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
     clean_body = CommentForm.clean_body
+
+    def __init__(self, *args, comment, in_window, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comment, self.in_window = comment, in_window
+        if not self.is_bound:
+            self.initial["opened"] = signing.dumps(comment.pk, salt=EDIT_SALT)
+
+    def opened_in_window(self):
+        # Forms are only given out inside the window; the note is good for a day.
+        try:
+            return self.comment.pk == signing.loads(
+                self.data.get("opened", ""), salt=EDIT_SALT, max_age=EDIT_NOTE_SECONDS
+            )
+        except signing.BadSignature:
+            return False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.in_window and not self.opened_in_window():
+            self.add_error(
+                "body",
+                _(
+                    "The time for editing this comment is over, so it was not "
+                    "changed. Your new text is still here: copy it, or reply to "
+                    "your comment with it."
+                ),
+            )
+        return cleaned

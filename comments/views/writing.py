@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -132,10 +133,19 @@ def _remember_guest(request, response, comment, data):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
+    # Opening the form needs the window; sending it needs only a form opened in it.
+    in_window = Comment.objects.editable_by(request).filter(pk=pk).exists()
+    if request.method == "GET" and not in_window:
+        raise Http404
     comment = get_object_or_404(
-        Comment.objects.editable_by(request).select_related("discussion"), pk=pk
+        Comment.objects.deletable_by(request).select_related("discussion"), pk=pk
     )
-    form = EditForm(request.POST or None, initial={"body": comment.body})
+    form = EditForm(
+        request.POST or None,
+        initial={"body": comment.body},
+        comment=comment,
+        in_window=in_window,
+    )
     context = {"comment": comment, "owner": comment.discussion.owner, "form": form}
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]

@@ -1,5 +1,6 @@
 """Writing in a discussion: guests and members, preview, abuse basics, edit, delete."""
 
+import re
 import uuid
 
 import pytest
@@ -224,6 +225,42 @@ def test_author_edits_within_the_window_and_it_says_edited(client, article):
     assert "(edited)" in client.get(article.get_absolute_url()).content.decode()
     Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=31))
     assert client.get(reverse("comments:edit", args=[made.pk])).status_code == 404
+
+
+def opened_form(client, made):
+    html = client.get(reverse("comments:edit", args=[made.pk])).content.decode()
+    return re.search(r'name="opened" value="([^"]+)"', html).group(1)
+
+
+def test_an_edit_begun_in_time_is_saved_however_long_the_typing(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    made = comment(article.discussion, author=author, body="Frist")
+    opened = opened_form(client, made)
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(hours=2))
+    url = reverse("comments:edit", args=[made.pk])
+    response = client.post(url, {"body": "First, typed slowly", "opened": opened})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.body == "First, typed slowly"
+
+
+def test_an_edit_sent_after_the_window_without_a_form_keeps_the_text(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    made = comment(article.discussion, author=author, body="Frist")
+    other = comment(article.discussion, author=author, body="Other")
+    stolen = opened_form(client, other)  # a form for another comment does not count
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(hours=2))
+    url = reverse("comments:edit", args=[made.pk])
+    for opened in ["", "forged", stolen]:
+        response = client.post(url, {"body": "Too late", "opened": opened})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "The time for editing this comment is over" in html
+        assert "Too late</textarea>" in html
+    made.refresh_from_db()
+    assert made.body == "Frist"
 
 
 def test_nobody_edits_or_deletes_another_persons_comment(client, article):
