@@ -42,11 +42,12 @@ def _compose(request, discussion, parent):
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     if not block and not request.user.is_authenticated and not guests_allowed:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    if block:
+    if block:  # closed, or the person may not post: say why, keep what they wrote
+        unsent = request.POST.get("body", "") if request.method == "POST" else ""
         return render(
             request,
             "comments/compose.html",
-            {**context, "posting_block": block},
+            {**context, "posting_block": block, "unsent": unsent},
             status=403,
         )
     form = comment_form(request, request.POST if request.method == "POST" else None)

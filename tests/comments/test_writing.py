@@ -191,6 +191,10 @@ def test_closed_discussions_stay_readable_without_forms(client, article):
     response = client.post(post_url(article), guest())
     assert response.status_code == 403
     assert not Comment.objects.filter(guest_name="Rosa").exists()
+    # Closed while someone was typing: they are told, and their text is given back.
+    html = response.content.decode()
+    assert "Comments are closed." in html
+    assert f"{guest()['body']}</textarea>" in html and "readonly" in html
 
 
 def test_comments_close_by_themselves_after_the_set_days(client, article, settings):
