@@ -49,6 +49,16 @@ class ArticleForm(forms.ModelForm):
             "study_journal",
             "study_url",
         ]
+        # Widgets that work by keyboard, switch and voice: a box per tag and per
+        # author (no dual list with tiny arrows), one native date-time field.
+        widgets = {
+            "tags": forms.CheckboxSelectMultiple,
+            "authors": forms.CheckboxSelectMultiple,
+            "published_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        field_classes = {"published_at": forms.DateTimeField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +131,6 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["tags", "authors"]
     fieldsets = [
         (
             None,

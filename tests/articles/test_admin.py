@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
@@ -35,8 +36,7 @@ def article_form(editor, **changes):
         "section": SectionFactory().pk,
         "authors": [editor.pk],
         "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
+        "published_at": "",
         "image_alt": "",
         "image_caption": "",
         "study_title": "",
@@ -119,18 +119,37 @@ def test_editor_closes_comments_from_the_article_form(client, editor):
         slug=article.slug,
         section=article.section_id,
         status=Article.Status.PUBLISHED,
-        published_at_0=article.published_at.strftime("%Y-%m-%d"),
-        published_at_1=article.published_at.strftime("%H:%M:%S"),
+        published_at=timezone.localtime(article.published_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
         comments_closed="on",
     )
     assert client.post(url, data).status_code == 302
     article.discussion.refresh_from_db()
     assert article.discussion.is_closed
+    before = article.published_at.replace(second=0, microsecond=0)
+    article.refresh_from_db()
+    assert article.published_at == before  # the one date-time field kept it
+
+
+def test_editor_schedules_with_one_date_time_field(client, editor):
+    when = timezone.localtime() + timezone.timedelta(days=2)
+    data = article_form(
+        editor,
+        status=Article.Status.PUBLISHED,
+        published_at=when.strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.is_scheduled
+    assert article.published_at == when.replace(second=0, microsecond=0)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert 'type="datetime-local"' in html.content.decode()
+    assert 'type="checkbox" name="authors"' in html.content.decode()
 
 
 def test_article_list_shows_draft_scheduled_and_published(client, editor):
-    from django.utils import timezone
-
     ArticleFactory(title="Draft one", status=Article.Status.DRAFT)
     ArticleFactory(
         title="Later one", published_at=timezone.now() + timezone.timedelta(1)

@@ -1,15 +1,19 @@
 """Every page type not covered by the other browser tests: axe-core finds nothing,
 and every target is at least 44 by 44 px."""
 
+import importlib
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.test_comments import sign_in
+from tests.browser.test_moderation import ADMIN_SMALL_TARGETS
 from tests.comments.make import comment
 from tests.conftest import assert_accessible
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +32,17 @@ def check(page, url, heading):
     assert_accessible(page)
     small = page.evaluate(SMALL_TARGETS)
     assert small == [], f"{url}: {small}"
+
+
+def editors_group():
+    """The group of the data migration (transactional tests flush it away)."""
+    migration = importlib.import_module("articles.migrations.0002_editors_group")
+    group, _ = Group.objects.get_or_create(name=migration.EDITORS)
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app, codename=f"{verb}_{model}")
+        for app, verb, model in migration.PERMISSIONS
+    )
+    return group
 
 
 @pytest.fixture
@@ -83,3 +98,22 @@ def test_a_refused_form_gives_back_the_text_accessibly(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Living with a feeding tube"
     )
+
+
+def test_the_editors_admin_is_accessible_with_large_targets(page, live_server):
+    editor = UserFactory(is_staff=True, display_name="Dana")
+    editor.groups.add(editors_group())
+    article = ArticleFactory(title="Draft on tofersen", authors=[editor])
+    TagFactory(name="Biomarkers")
+    sign_in(page, live_server, editor)
+    for name, args in [
+        ("admin:index", []),
+        ("admin:articles_article_changelist", []),
+        ("admin:articles_article_add", []),
+        ("admin:articles_article_change", [article.pk]),
+        ("admin:articles_section_add", []),
+    ]:
+        page.goto(live_server.url + reverse(name, args=args))
+        assert_accessible(page)
+        small = page.evaluate(ADMIN_SMALL_TARGETS)
+        assert small == [], f"{name}: {small}"
