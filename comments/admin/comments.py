@@ -6,17 +6,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from comments.models import (
     Comment,
+    MemberNote,
     ModerationRecord,
     PendingComment,
     Report,
     ReportedComment,
+    Restriction,
 )
 from comments.models.thread import OWNER_RELATIONS
 
@@ -134,7 +138,9 @@ class CommentAdmin(admin.ModelAdmin):
     fields = [
         "in_thread",
         "author_info",
+        "author_history",
         "page",
+        "replying_to",
         "status",
         "status_reason",
         "created_at",
@@ -142,6 +148,16 @@ class CommentAdmin(admin.ModelAdmin):
         "body",
     ]
     readonly_fields = fields
+    change_form_template = "admin/comments/comment_change_form.html"
+    # The decisions offered on a comment's own page: action, the status it leads
+    # to, and whether it asks for a reason. Approve and Restore both publish.
+    DECISIONS = [
+        ("approve", "published", _("Approve")),
+        ("restore", "published", _("Restore")),
+        ("reject", "rejected", _("Reject (with a reason)")),
+        ("mark_spam", "spam", _("Mark as spam")),
+        ("remove", "removed", _("Remove (with a reason)")),
+    ]
 
     def get_queryset(self, request):
         queryset = (
@@ -192,6 +208,80 @@ class CommentAdmin(admin.ModelAdmin):
             comment.guest_email,
             comment.ip_address or "",
         )
+
+    @admin.display(description=_("author's record"))
+    def author_history(self, comment):
+        """Context for a decision: how this author's comments have fared so far,
+        the restrictions on them and the notes about them, each linked to its list."""
+        if comment.author_id:
+            theirs = Comment.objects.filter(author_id=comment.author_id)
+            who, against = comment.author.email, {"member": comment.author}
+        else:
+            theirs = Comment.objects.filter(
+                author=None, guest_email__iexact=comment.guest_email
+            )
+            who, against = comment.guest_email, {"email": comment.guest_email}
+        counts = dict(theirs.values_list("status").annotate(n=Count("pk")).order_by())
+        fared = ", ".join(
+            f"{counts[status]} {label.lower()}"
+            for status, label in Comment.Status.choices
+            if counts.get(status)
+        )
+        restricted = Restriction.objects.against(**against).active().count()
+        lines = [
+            (
+                "admin:comments_comment_changelist",
+                _("Comments: %(statuses)s") % {"statuses": fared},
+            ),
+            (
+                "admin:comments_restriction_changelist",
+                ngettext(
+                    "%(count)s restriction in force",
+                    "%(count)s restrictions in force",
+                    restricted,
+                )
+                % {"count": restricted},
+            ),
+        ]
+        if comment.author_id:
+            notes = MemberNote.objects.filter(member_id=comment.author_id).count()
+            lines.append(
+                (
+                    "admin:comments_membernote_changelist",
+                    ngettext("%(count)s note", "%(count)s notes", notes)
+                    % {"count": notes},
+                )
+            )
+        query = urlencode({"q": who})
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}?{}">{}</a>',
+            ((reverse(name), query, text) for name, text in lines),
+        )
+
+    @admin.display(description=_("in reply to"))
+    def replying_to(self, comment):
+        parent = comment.parent
+        if parent is None:
+            return _("Nobody: it starts a thread.")
+        return format_html(
+            '<a href="{}">{}</a>: {}',
+            reverse("admin:comments_comment_change", args=[parent.pk]),
+            parent.author_name,
+            Truncator(parent.body).chars(300),
+        )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and self.has_moderate_permission(request):
+            context["decisions"] = [
+                (action, label)
+                for action, status, label in self.DECISIONS
+                if obj.can_become(status)
+                and (action != "approve" or obj.status == "pending")
+                and (action != "restore" or obj.status != "pending")
+            ]
+            context["changelist_url"] = reverse("admin:comments_comment_changelist")
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=_("page"))
     def page(self, comment):

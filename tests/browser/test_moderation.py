@@ -6,6 +6,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment, ModerationRecord, ModerationSettings, Report
@@ -237,3 +238,22 @@ def test_the_moderation_admin_is_accessible_with_large_targets(
     expect(page.get_by_role("heading", level=1)).to_have_text("Reject comments")
     assert_accessible(page)
     assert page.evaluate(ADMIN_SMALL_TARGETS) == []
+
+
+def test_a_moderator_decides_on_a_comments_own_page(
+    page, live_server, article, moderator
+):
+    parent = comment(article.discussion, body="Is the trial still recruiting?")
+    rude = comment(parent=parent, guest_name="Kit", body="Look it up yourself.")
+    sign_in(page, live_server, moderator)
+    url = reverse("admin:comments_comment_change", args=[rude.pk])
+    page.goto(live_server.url + url)
+    expect(page.get_by_text("Is the trial still recruiting?")).to_be_visible()
+    decide = page.get_by_role("region", name="Decide")
+    decide.get_by_role("button", name="Remove (with a reason)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove comments")
+    page.get_by_role("textbox", name=re.compile("Reason")).fill("Unkind to a newcomer")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("Removed 1 comment.")).to_be_visible()
+    rude.refresh_from_db()
+    assert (rude.status, rude.status_reason) == ("removed", "Unkind to a newcomer")

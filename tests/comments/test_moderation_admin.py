@@ -280,3 +280,55 @@ def test_a_suspension_until_a_date_is_typed_in_one_field(client):
     assert response.status_code == 302
     until = Restriction.objects.get(member=member).until
     assert (until.year, until.month, until.day, until.minute) == (2031, 1, 15, 30)
+
+
+def test_a_comments_page_gives_context_and_the_decisions_that_apply(client):
+    login(client, "moderator")
+    author = UserFactory(display_name="Tom", email="tom@example.org")
+    parent = comment(body="Is the extension study still recruiting?")
+    comment(author=author, discussion=parent.discussion, status=Comment.Status.REMOVED)
+    target = comment(
+        parent=parent,
+        author=author,
+        body="Ask them yourself, lazy.",
+        status=Comment.Status.PENDING,
+    )
+    Restriction.objects.create(kind="hold", member=author, reason="Watch")
+    html = client.get(
+        reverse("admin:comments_comment_change", args=[target.pk])
+    ).content.decode()
+    assert "Is the extension study still recruiting?" in html  # what it answers
+    assert "1 removed by a moderator" in html and "1 awaiting moderation" in html
+    assert "1 restriction in force" in html and "0 notes" in html
+    assert "?q=tom%40example.org" in html
+    decide = html[html.index('id="decide-heading"') :]
+    for offered in [
+        'value="approve"',
+        'value="reject"',
+        'value="mark_spam"',
+        'value="remove"',
+    ]:
+        assert offered in decide
+    assert 'value="restore"' not in decide
+
+    response = client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [target.pk]},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == Comment.Status.PUBLISHED
+    html = client.get(
+        reverse("admin:comments_comment_change", args=[target.pk])
+    ).content.decode()
+    decide = html[html.index('id="decide-heading"') :]
+    assert 'value="approve"' not in decide and 'value="remove"' in decide
+
+
+def test_superusers_get_the_decide_box_too(client):
+    login(client, "superuser")
+    target = comment(status=Comment.Status.PENDING)
+    html = client.get(
+        reverse("admin:comments_comment_change", args=[target.pk])
+    ).content.decode()
+    assert 'id="decide-heading"' in html
