@@ -5,11 +5,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
+from articles.models import Article
+from comments.models import Comment
+
+RECENT_COMMENTS = 20
 
 
 def member(request, pk):
     person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
-    return render(request, "accounts/member.html", {"person": person})
+    # What they said where everyone can read it: published comments on public pages.
+    said = Comment.objects.published().filter(
+        author=person, discussion__article__in=Article.objects.published()
+    )
+    recent = said.select_related("discussion__article").order_by("-created_at")
+    return render(
+        request,
+        "accounts/member.html",
+        {
+            "person": person,
+            "comments": recent[:RECENT_COMMENTS],
+            "comment_total": said.count(),
+        },
+    )
 
 
 @login_required

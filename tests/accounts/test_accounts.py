@@ -5,8 +5,10 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import User
+from articles.models import Article
+from tests.comments.make import comment
 from tests.conftest import read_mail
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough pass phrase"
@@ -156,6 +158,26 @@ def test_member_page_shows_the_display_name_never_the_email(client):
     client.force_login(user)
     html = client.get(reverse("articles:home")).content.decode()
     assert "Chris" in html and "chris@example.org" not in html
+
+
+def test_member_page_lists_what_they_said_in_public(
+    client, django_assert_num_queries
+):
+    user = verified_member(display_name="Chris")
+    public = ArticleFactory(title="Tofersen one year on")
+    draft = ArticleFactory(title="Unpublished draft", status=Article.Status.DRAFT)
+    comment(public.discussion, author=user, body="Our clinic starts in May.")
+    comment(public.discussion, author=user, body="Held words", status="pending")
+    comment(draft.discussion, author=user, body="Said on a draft")
+    html = client.get(user.get_absolute_url()).content.decode()
+    assert "1 comment" in html and "Our clinic starts in May." in html
+    assert "On “Tofersen one year on”" in html
+    assert "Held words" not in html and "Said on a draft" not in html
+    for n in range(30):
+        comment(public.discussion, author=user, body=f"More words {n}")
+    with django_assert_num_queries(3):  # the person, the count, the list
+        html = client.get(user.get_absolute_url()).content.decode()
+    assert "31 comments" in html and "The latest 20:" in html
 
 
 def test_settings_change_the_public_profile(client):

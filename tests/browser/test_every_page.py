@@ -57,6 +57,8 @@ def member():
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pages_for_everyone(page, live_server, member, scheme):
     page.emulate_media(color_scheme=scheme)
+    article = ArticleFactory(title="Living with a feeding tube")
+    comment(article.discussion, author=member, body="It took me a month.")
     base = live_server.url
     check(page, base + "/no-such-page/", "Page not found")
     check(page, base + member.get_absolute_url(), "Grace")
