@@ -160,9 +160,7 @@ def test_member_page_shows_the_display_name_never_the_email(client):
     assert "Chris" in html and "chris@example.org" not in html
 
 
-def test_member_page_lists_what_they_said_in_public(
-    client, django_assert_num_queries
-):
+def test_member_page_lists_what_they_said_in_public(client, django_assert_num_queries):
     user = verified_member(display_name="Chris")
     public = ArticleFactory(title="Tofersen one year on")
     draft = ArticleFactory(title="Unpublished draft", status=Article.Status.DRAFT)
