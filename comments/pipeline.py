@@ -38,6 +38,7 @@ class Verdict:
     message: str = ""  # for the author, in plain words: what happens next
     status_code: int = 200  # 429 for the rate limit
     duplicate_of: object = None  # the earlier comment, for "duplicate"
+    field: str | None = None  # the form field a refusal is about ("body"), if any
 
 
 PUBLISH = Verdict("publish")
@@ -115,6 +116,7 @@ def length(submission):
         return Verdict(
             "refuse",
             rule="length",
+            field="body",
             reason=_("refused: empty"),
             message=_("Please write your comment before posting."),
         )
@@ -122,6 +124,7 @@ def length(submission):
         return Verdict(
             "refuse",
             rule="length",
+            field="body",
             reason=_("refused: too long"),
             message=_(
                 "Your comment is %(length)s characters long; the limit is "
@@ -150,6 +153,7 @@ def duplicate(submission):
     return Verdict(
         "refuse",
         rule="duplicate",
+        field="body",
         reason=_("refused: duplicate"),
         message=_("You already posted this comment."),
         duplicate_of=earlier,

@@ -86,6 +86,7 @@ def blocked_words(submission):
         return Verdict(
             "refuse",
             rule="blocked_word",
+            field="body",
             reason=_("refused: blocked word"),
             message=_(
                 "Your comment contains “%(word)s”, which is not allowed here. "

@@ -81,9 +81,7 @@ def _compose(request, discussion, parent):
         existing = get_object_or_404(Comment, form_token=data["token"])
         return redirect(existing.get_absolute_url())
     if comment is None:
-        # About the text itself: next to the Comment field; otherwise above the form.
-        about_text = verdict.rule in ("length", "blocked_word", "duplicate")
-        form.add_error("body" if about_text else None, _refusal(verdict))
+        form.add_error(verdict.field, _refusal(verdict))  # next to its field
         return render(
             request,
             "comments/compose.html",
