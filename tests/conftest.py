@@ -87,6 +87,27 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
+# What people hit: links, buttons, fields and summaries that are shown.
+TARGETS = ["a", "button", "input", "select", "textarea", "summary"]
+SMALL_TARGETS_JS = """({selector, skip}) => [...document.querySelectorAll(selector)]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => !skip || !el.closest(skip))
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+  .filter(([, r]) => r.width < 44 || r.height < 44)
+  .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+# Not targets for people: hidden from them (the honeypot), or links inside running
+# text, which WCAG 2.5.8 excepts.
+NOT_TARGETS = '[aria-hidden="true"], p, blockquote, .comment-body'
+
+
+def small_targets(page, within="", skip=""):
+    """Every target on the page (or `within` a CSS scope) under 44 x 44 px, as
+    "html WxH" strings, leaving out those inside `skip`."""
+    scope = f"{within} " if within else ""
+    selector = ", ".join(scope + tag for tag in TARGETS)
+    return page.evaluate(SMALL_TARGETS_JS, {"selector": selector, "skip": skip})
+
+
 def read_mail(settings):
     """Every email written so far by the file backend, oldest first, as text."""
     folder = settings.EMAIL_FILE_PATH

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from comments.bulk import insert_thread
 from comments.models import Comment, ModerationSettings
-from tests.conftest import assert_accessible
+from tests.conftest import NOT_TARGETS, assert_accessible, small_targets
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -247,18 +247,7 @@ def test_discussion_pages_have_no_accessibility_violations(
 
 def test_discussion_targets_are_at_least_44_px(page, live_server, article, deep_thread):
     page.goto(live_server.url + article.get_absolute_url())
-    small = page.evaluate(
-        """() => [...document.querySelectorAll(
-              '#comments a, #comments button, #comments summary, #comments input,'
-              + ' #comments textarea')]
-          .filter(el => el.offsetParent !== null && !el.closest('[aria-hidden="true"]'))
-          .filter(el => !el.closest('.comment-body, p, .honeypot'))
-          // A checkbox's label is part of its target.
-          .map(el => el.type === 'checkbox' ? el.closest('.field') : el)
-          .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
-          .filter(([, r]) => r.width < 44 || r.height < 44)
-          .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
-    )
+    small = small_targets(page, within="#comments", skip=NOT_TARGETS)
     assert small == [], small
 
 

@@ -10,27 +10,18 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.test_comments import sign_in
-from tests.browser.test_moderation import ADMIN_SMALL_TARGETS
 from tests.comments.make import comment
-from tests.conftest import assert_accessible
+from tests.conftest import NOT_TARGETS, assert_accessible, small_targets
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-      'main a, main button, main input, main textarea, main select, main summary')]
-  .filter(el => el.offsetParent !== null)
-  .filter(el => !el.closest('[aria-hidden="true"], p, .comment-body, blockquote'))
-  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
-  .filter(([, r]) => r.width < 44 || r.height < 44)
-  .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
 
 
 def check(page, url, heading):
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert_accessible(page)
-    small = page.evaluate(SMALL_TARGETS)
+    small = small_targets(page, within="main", skip=NOT_TARGETS)
     assert small == [], f"{url}: {small}"
 
 
@@ -117,5 +108,5 @@ def test_the_editors_admin_is_accessible_with_large_targets(page, live_server):
     ]:
         page.goto(live_server.url + reverse(name, args=args))
         assert_accessible(page)
-        small = page.evaluate(ADMIN_SMALL_TARGETS)
+        small = small_targets(page)
         assert small == [], f"{name}: {small}"

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from comments.models import Comment, ModerationRecord, ModerationSettings, Report
 from tests.browser.test_comments import sign_in, textbox
 from tests.comments.make import comment
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, small_targets
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -197,14 +197,6 @@ def test_pages_with_pending_removed_and_deleted_comments_are_accessible(
     assert_accessible(page)
 
 
-ADMIN_SMALL_TARGETS = """() => [...document.querySelectorAll(
-      'a, button, input, select, textarea, summary')]
-  .filter(el => el.offsetParent !== null)
-  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
-  .filter(([, r]) => r.width < 44 || r.height < 44)
-  .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
-
-
 def test_the_moderation_admin_is_accessible_with_large_targets(
     page, live_server, article, moderator
 ):
@@ -226,7 +218,7 @@ def test_the_moderation_admin_is_accessible_with_large_targets(
     for path in paths:
         page.goto(live_server.url + path)
         assert_accessible(page)
-        small = page.evaluate(ADMIN_SMALL_TARGETS)
+        small = small_targets(page)
         assert small == [], f"{path}: {small}"
 
     # The reason asked once for a batch is a page of its own.
@@ -237,7 +229,7 @@ def test_the_moderation_admin_is_accessible_with_large_targets(
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reject comments")
     assert_accessible(page)
-    assert page.evaluate(ADMIN_SMALL_TARGETS) == []
+    assert small_targets(page) == []
 
 
 def test_a_moderator_decides_on_a_comments_own_page(

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, small_targets
 from tests.factories import ArticleFactory, SectionFactory, TagFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,13 +99,7 @@ def test_pages_work_at_320_px_without_sideways_scrolling(browser, live_server, n
 def test_every_link_and_button_is_at_least_44_px(page, live_server, news):
     for path in ["/", "/articles/blood-marker-tracks-als-progression/", "/search/?q=a"]:
         page.goto(live_server.url + path)
-        small = page.evaluate(
-            """() => [...document.querySelectorAll('a, button, input, textarea')]
-              .filter(el => el.offsetParent !== null)
-              .filter(el => !el.closest('[aria-hidden="true"]'))
-              .filter(el => !el.closest('.article-body, .study, p, time'))
-              .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
-              .filter(([, r]) => r.width < 44 || r.height < 44)
-              .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+        small = small_targets(
+            page, skip='[aria-hidden="true"], .article-body, .study, p, time'
         )
         assert small == [], f"{path}: {small}"
