@@ -93,11 +93,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if get_user_model().objects.filter(email=PEOPLE[0][1]).exists():
             self.stdout.write("Demo content already present.")
+            kept = set(
+                get_user_model()
+                .objects.filter(email__in=[person[1] for person in PEOPLE])
+                .values_list("email", flat=True)
+            )
             self.print_accounts(
                 [
                     (role, email, demo_password(role))
                     for role, email, *_ in PEOPLE
-                    if get_user_model().objects.filter(email=email).exists()
+                    if email in kept
                 ]
             )
             return
