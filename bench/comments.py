@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Section
 from bench.build import thread
-from comments import thread as threads
+from comments import rendering as threads
 from comments.models import Comment, ModerationSettings
-from comments.pipeline import Submission
+from comments.posting import Submission
 from comments.services import post_comment
 
 SIZES = [10, 100, 1000, 5000]

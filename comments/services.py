@@ -1,23 +1,31 @@
-"""Writing to a discussion: the actions that change comments and their counts."""
+"""Writing to a discussion: the actions that change comments and their counts.
+
+Each is judged by comments.posting first; what the verdict decides is stored here.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
-from comments import rules
-from comments.models import Comment, ModerationRecord
-from comments.pipeline import Submission, judge
+from comments.models import Comment, ModerationRecord, Report
+from comments.posting import Submission, judge, judge_reports
 
 
 @transaction.atomic
 def post_comment(*, submission: Submission, token=None):
     """Judge and store a new comment; return (comment or None, verdict).
 
-    A published reply costs three queries: an id from the sequence, the INSERT,
-    and one UPDATE of the discussion's count and version. Nothing is renumbered.
+    Storing a published reply costs three queries: an id from the sequence, the
+    INSERT, and one UPDATE of the discussion's count and version. Nothing is
+    renumbered.
     """
     verdict = judge(submission)
     if verdict.action == "refuse":
         return None, verdict
+    return store_comment(submission=submission, verdict=verdict, token=token), verdict
+
+
+def store_comment(*, submission, verdict, token=None):
+    """Store a judged comment: published, or held with the verdict's reason."""
     held = verdict.action == "hold"
     comment = Comment(
         discussion=submission.discussion,
@@ -43,30 +51,52 @@ def post_comment(*, submission: Submission, token=None):
             reason=verdict.reason,
         )
     submission.discussion.record_change(published_delta=0 if held else 1)
-    return comment, verdict
+    return comment
 
 
 @transaction.atomic
-def edit_comment(*, comment, body):
-    """New text for an own comment; watched words or links may hold it again."""
-    submission = Submission(
-        discussion=comment.discussion,
-        body=body,
-        author=comment.author,
-        guest_email=comment.guest_email,
+def edit_comment(*, comment, body, ip_address=None):
+    """New text for an own comment, judged like a new one; return the verdict.
+
+    A refusal changes nothing; a hold stores the text and holds a published
+    comment again (a comment edited to carry links waits for review).
+    """
+    verdict = judge(
+        Submission(
+            discussion=comment.discussion,
+            body=body,
+            author=comment.author,
+            guest_email=comment.guest_email,
+            ip_address=ip_address or comment.ip_address,
+            is_edit=True,
+        )
     )
-    for rule in (rules.blocked_words, rules.watched_words, rules.links):
-        verdict = rule(submission)
-        if verdict is not None and verdict.action == "refuse":
-            return verdict
-        if verdict is not None and comment.status == Comment.Status.PUBLISHED:
-            comment.body = body
-            comment.edited_at = timezone.now()
-            comment.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
-            comment.hold(reason=verdict.reason, rule=verdict.rule)
-            return verdict
+    if verdict.action == "refuse":
+        return verdict
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
-    comment.discussion.record_change()
-    return None
+    if verdict.action == "hold" and comment.status == Comment.Status.PUBLISHED:
+        comment.hold(reason=verdict.reason, rule=verdict.rule)
+    else:
+        comment.discussion.record_change()
+    return verdict
+
+
+@transaction.atomic
+def report_comment(*, comment, reporter, reason, note=""):
+    """Record a member's report; hold the comment once enough members report it.
+
+    Returns the Report, or None when this member had already reported it.
+    """
+    report, created = Report.objects.get_or_create(
+        comment=comment,
+        reporter=reporter,
+        defaults={"reason": reason, "note": note},
+    )
+    if not created:
+        return None
+    verdict = judge_reports(comment)
+    if verdict is not None:
+        comment.hold(rule=verdict.rule, reason=verdict.reason)
+    return report

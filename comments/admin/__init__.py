@@ -10,7 +10,7 @@ from comments.admin.comments import (
     PendingCommentAdmin,
     ReportedCommentAdmin,
 )
-from comments.admin.rules import RestrictionAdmin
+from comments.admin.safeguards import RestrictionAdmin
 
 __all__ = [
     "CommentAdmin",

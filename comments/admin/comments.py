@@ -22,7 +22,7 @@ from comments.models import (
     ReportedComment,
     Restriction,
 )
-from comments.models.thread import OWNER_RELATIONS
+from comments.models.discussion import OWNER_RELATIONS
 
 MODERATE = "comments.moderate_comment"
 

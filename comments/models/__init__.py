@@ -1,5 +1,11 @@
 """Comments' models, in two modules: the thread itself and its moderation."""
 
+from comments.models.discussion import (  # noqa: F401
+    Comment,
+    CommentQuerySet,
+    Discussion,
+    path_step,
+)
 from comments.models.moderation import (  # noqa: F401
     MemberNote,
     Moderatable,
@@ -11,9 +17,3 @@ from comments.models.moderation import (  # noqa: F401
     fold,
 )
 from comments.models.queues import PendingComment, ReportedComment  # noqa: F401
-from comments.models.thread import (  # noqa: F401
-    Comment,
-    CommentQuerySet,
-    Discussion,
-    path_step,
-)

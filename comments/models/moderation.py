@@ -50,27 +50,6 @@ class Moderatable:
     def delete_by_author(self, *, by=None):
         return self.transition("deleted", by=by)
 
-    @transaction.atomic
-    def receive_report(self, *, reporter, reason, note=""):
-        """Record a member's report; hold the comment once enough members report it.
-
-        Returns the Report, or None when this member had already reported it.
-        """
-        report, created = Report.objects.get_or_create(
-            comment=self,
-            reporter=reporter,
-            defaults={"reason": reason, "note": note},
-        )
-        if not created:
-            return None
-        threshold = ModerationSettings.current().reports_to_hold
-        if self.status == "published" and self.reports.count() >= threshold:
-            self.hold(
-                rule="reports",
-                reason=_("held: reported by %(count)s members") % {"count": threshold},
-            )
-        return report
-
     def can_become(self, status):
         return self.status in self.ALLOWED[status]
 

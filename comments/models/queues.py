@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from comments.models.thread import Comment
+from comments.models.discussion import Comment
 
 
 class PendingComment(Comment):

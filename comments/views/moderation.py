@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from comments.models import Comment, Report
+from comments.services import report_comment
 
 
 class ReportForm(forms.ModelForm):
@@ -37,7 +38,9 @@ def report(request, pk):
         return redirect(comment.get_absolute_url())
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        received = comment.receive_report(reporter=request.user, **form.cleaned_data)
+        received = report_comment(
+            comment=comment, reporter=request.user, **form.cleaned_data
+        )
         if received:
             messages.success(
                 request,

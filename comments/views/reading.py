@@ -13,18 +13,18 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from comments import rules, thread
+from comments import posting, rendering
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment
-from comments.models.thread import GUEST_SESSION_KEY, PATH_STEP
-from comments.pipeline import Submission
+from comments.models.discussion import GUEST_SESSION_KEY, PATH_STEP
+from comments.posting import Submission
 
 MODERATE = "comments.moderate_comment"
 
 
 def _order(request):
     order = request.GET.get("order")
-    return order if order in thread.ORDERS else "oldest"
+    return order if order in rendering.ORDERS else "oldest"
 
 
 def _page_number(request):
@@ -83,8 +83,8 @@ def report_link(request):
     """For signed-in members: a Report link at every comment but their own."""
     if not request.user.is_authenticated:
         return None
-    pattern = reverse("comments:report", args=[thread.SAMPLE_ID]).replace(
-        str(thread.SAMPLE_ID), "{}"
+    pattern = reverse("comments:report", args=[rendering.SAMPLE_ID]).replace(
+        str(rendering.SAMPLE_ID), "{}"
     )
     label, hint = _("Report"), _("this comment to the moderators")
     return lambda pk: (
@@ -99,7 +99,7 @@ def posting_block(request, discussion):
         return _("Comments are closed.")
     if not request.user.is_authenticated:
         return ""
-    verdict = rules.restricted(
+    verdict = posting.restricted(
         Submission(discussion=discussion, body="", author=request.user)
     )
     if verdict is not None and verdict.action == "refuse":
@@ -144,14 +144,16 @@ def discussion_context(request, discussion):
     order, moderating = _order(request), _is_moderating(request)
     own = own_comments(request, discussion)
     include = shown_to_author(own)
-    page = thread.render_page(
+    page = rendering.render_page(
         discussion,
         page=_page_number(request),
         order=order,
         include=include,
         moderator=moderating,
     )
-    html = thread.add_reader_tools(page.html, reader_tools(own), report_link(request))
+    html = rendering.add_reader_tools(
+        page.html, reader_tools(own), report_link(request)
+    )
     block = posting_block(request, discussion)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
@@ -182,10 +184,10 @@ def permalink(request, pk):
     order = _order(request)
     own = own_comments(request, comment.discussion)
     include = shown_to_author(own)
-    paths = thread.top_level_paths(
+    paths = rendering.top_level_paths(
         comment.discussion, include=include, moderator=_is_moderating(request)
     )
-    number = thread.page_of(paths, comment.path[:PATH_STEP], order)
+    number = rendering.page_of(paths, comment.path[:PATH_STEP], order)
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order
@@ -209,11 +211,11 @@ def subthread(request, pk):
         .select_related("author")
         .order_by("path")
     )
-    shown = thread.visible(rows, include=include, moderator=moderating)
-    renderer = thread.Renderer(
+    shown = rendering.visible(rows, include=include, moderator=moderating)
+    renderer = rendering.Renderer(
         include=include, moderator=moderating, replies_open=discussion.is_open
     )
-    html = thread.add_reader_tools(
+    html = rendering.add_reader_tools(
         renderer.render(rows, shown), reader_tools(own), report_link(request)
     )
     return render(

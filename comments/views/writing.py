@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, EditForm
 from comments.markup import render_markup
 from comments.models import Comment, Discussion
-from comments.models.thread import GUEST_SESSION_KEY
-from comments.pipeline import Submission
+from comments.models.discussion import GUEST_SESSION_KEY
+from comments.posting import Submission
 from comments.services import edit_comment, post_comment
 from comments.views.reading import comment_form, posting_block
 
@@ -155,13 +155,16 @@ def edit(request, pk):
                 {**context, "preview": render_markup(body)},
             )
         verdict = edit_comment(comment=comment, body=body)
-        if verdict is not None and verdict.action == "refuse":
-            form.add_error("body", verdict.message)
-        else:
-            messages.success(
-                request, verdict.message if verdict else _("Your comment was updated.")
+        if verdict.action == "refuse":  # the text stays in the form
+            form.add_error(verdict.field or "body", verdict.message)
+            return render(
+                request, "comments/edit.html", context, status=verdict.status_code
             )
-            return redirect(comment.get_absolute_url())
+        if verdict.action == "hold":
+            messages.info(request, verdict.message)
+        else:
+            messages.success(request, _("Your comment was updated."))
+        return redirect(comment.get_absolute_url())
     return render(request, "comments/edit.html", context)
 
 

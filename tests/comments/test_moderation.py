@@ -1,10 +1,10 @@
-"""Transitions, their records, reports, restrictions and the moderation rules."""
+"""Transitions, their records, reports, restrictions and the moderation posting."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from comments import rules
+from comments import posting
 from comments.models import (
     Comment,
     Discussion,
@@ -14,7 +14,8 @@ from comments.models import (
     Report,
     Restriction,
 )
-from comments.pipeline import Submission
+from comments.posting import Submission
+from comments.services import report_comment
 from tests.comments.make import comment
 from tests.factories import UserFactory
 
@@ -109,12 +110,21 @@ def test_reject_and_remove_need_a_reason():
 def test_reports_are_once_per_member_and_hold_at_the_threshold():
     target = comment()
     members = [UserFactory() for _ in range(3)]
-    assert target.receive_report(reporter=members[0], reason=Report.Reason.SPAM)
-    assert target.receive_report(reporter=members[0], reason=Report.Reason.SPAM) is None
-    assert target.receive_report(reporter=members[1], reason=Report.Reason.ABUSIVE)
+    assert report_comment(
+        comment=target, reporter=members[0], reason=Report.Reason.SPAM
+    )
+    assert (
+        report_comment(comment=target, reporter=members[0], reason=Report.Reason.SPAM)
+        is None
+    )
+    assert report_comment(
+        comment=target, reporter=members[1], reason=Report.Reason.ABUSIVE
+    )
     target.refresh_from_db()
     assert target.status == Comment.Status.PUBLISHED
-    target.receive_report(reporter=members[2], reason=Report.Reason.OTHER, note="Rude")
+    report_comment(
+        comment=target, reporter=members[2], reason=Report.Reason.OTHER, note="Rude"
+    )
     target.refresh_from_db()
     assert target.status == Comment.Status.PENDING
     assert target.status_reason == "held: reported by 3 members"
@@ -125,7 +135,7 @@ def test_reports_are_once_per_member_and_hold_at_the_threshold():
 def test_report_threshold_is_a_setting():
     ModerationSettings.objects.create(reports_to_hold=1)
     target = comment()
-    target.receive_report(reporter=UserFactory(), reason=Report.Reason.SPAM)
+    report_comment(comment=target, reporter=UserFactory(), reason=Report.Reason.SPAM)
     target.refresh_from_db()
     assert target.status == Comment.Status.PENDING
 
@@ -136,7 +146,7 @@ def test_report_threshold_is_a_setting():
 def test_banned_member_is_refused_with_the_reason():
     member = UserFactory()
     Restriction.objects.create(kind="ban", member=member, reason="Repeated abuse")
-    verdict = rules.restricted(submission(author=member, guest_email=""))
+    verdict = posting.restricted(submission(author=member, guest_email=""))
     assert verdict.action == "refuse" and verdict.rule == "banned"
     assert "Repeated abuse" in verdict.message
 
@@ -147,13 +157,13 @@ def test_suspended_member_is_told_until_when_and_then_may_post_again():
     Restriction.objects.create(
         kind="suspend", member=member, until=until, reason="Cool off"
     )
-    verdict = rules.restricted(submission(author=member, guest_email=""))
+    verdict = posting.restricted(submission(author=member, guest_email=""))
     assert verdict.action == "refuse" and verdict.rule == "suspended"
     assert "until" in verdict.message and "Cool off" in verdict.message
     later = submission(
         author=member, guest_email="", now=until + timezone.timedelta(seconds=1)
     )
-    assert rules.restricted(later) is None
+    assert posting.restricted(later) is None
 
 
 def test_blocked_guest_email_and_ip_are_refused():
@@ -162,35 +172,36 @@ def test_blocked_guest_email_and_ip_are_refused():
     )
     Restriction.objects.create(kind="ban", ip_address="203.0.113.9", reason="Spam")
     assert (
-        rules.restricted(submission(guest_email="SPAM@example.com")).action == "refuse"
+        posting.restricted(submission(guest_email="SPAM@example.com")).action
+        == "refuse"
     )
-    assert rules.restricted(submission(ip_address="203.0.113.9")).action == "refuse"
-    assert rules.restricted(submission(ip_address="203.0.113.10")) is None
+    assert posting.restricted(submission(ip_address="203.0.113.9")).action == "refuse"
+    assert posting.restricted(submission(ip_address="203.0.113.10")) is None
 
 
 def test_hold_all_restriction_holds():
     member = UserFactory()
     Restriction.objects.create(kind="hold", member=member, reason="Watch")
-    assert rules.restricted(submission(author=member)).action == "hold"
+    assert posting.restricted(submission(author=member)).action == "hold"
 
 
 def test_blocked_words_match_whole_words_case_and_accents_folded():
     ModerationWord.objects.create(word="crétin", kind="blocked")
-    verdict = rules.blocked_words(submission("You CRETIN."))
+    verdict = posting.blocked_words(submission("You CRETIN."))
     assert verdict.action == "refuse" and verdict.reason == "refused: blocked word"
-    assert rules.blocked_words(submission("cretinous is another word")) is None
+    assert posting.blocked_words(submission("cretinous is another word")) is None
 
 
 def test_watched_words_hold_and_take_effect_without_a_restart():
-    assert rules.watched_words(submission("Buy miracle cure now")) is None
+    assert posting.watched_words(submission("Buy miracle cure now")) is None
     ModerationWord.objects.create(word="miracle cure", kind="watched")
-    verdict = rules.watched_words(submission("Buy Miracle\n cure now"))
+    verdict = posting.watched_words(submission("Buy Miracle\n cure now"))
     assert verdict.action == "hold" and "miracle cure" in verdict.reason
 
 
 def test_two_links_hold_one_does_not():
-    assert rules.links(submission("see https://example.org")) is None
-    verdict = rules.links(
+    assert posting.links(submission("see https://example.org")) is None
+    verdict = posting.links(
         submission(
             "https://a.example.org https://b.example.org [c](https://c.example.org)"
         )
@@ -201,16 +212,16 @@ def test_two_links_hold_one_does_not():
 def test_first_comment_is_held_until_one_is_approved():
     ModerationSettings.objects.create(hold_first_comments=True)
     member = UserFactory()
-    verdict = rules.first_time_author(submission(author=member))
+    verdict = posting.first_time_author(submission(author=member))
     assert verdict.action == "hold"
     assert verdict.reason == "held: first comment from this author"
     comment(author=member)
-    assert rules.first_time_author(submission(author=member)) is None
+    assert posting.first_time_author(submission(author=member)) is None
     comment(guest_email="fran@example.com")
-    assert rules.first_time_author(submission(guest_email="fran@example.com")) is None
-    assert rules.first_time_author(submission(guest_email="other@example.com"))
+    assert posting.first_time_author(submission(guest_email="fran@example.com")) is None
+    assert posting.first_time_author(submission(guest_email="other@example.com"))
 
 
 def test_first_comment_rule_can_be_switched_off():
     ModerationSettings.objects.create(hold_first_comments=False)
-    assert rules.first_time_author(submission()) is None
+    assert posting.first_time_author(submission()) is None

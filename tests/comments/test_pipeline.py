@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import rules
+from comments import posting
 from comments.models import (
     Comment,
     ModerationRecord,
@@ -14,7 +14,7 @@ from comments.models import (
     ModerationWord,
     Restriction,
 )
-from comments.pipeline import Submission, judge
+from comments.posting import Submission, judge
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -109,8 +109,8 @@ def test_blocked_beats_held_and_a_hold_beats_nothing():
     ],
 )
 def test_links_are_counted_however_they_are_written(body, count):
-    settings = ModerationSettings(links_to_hold=1)
-    verdict = rules.links(Submission(discussion=None, body=body), settings)
+    ModerationSettings.objects.create(links_to_hold=1)
+    verdict = posting.links(Submission(discussion=None, body=body))
     assert verdict.reason == f"held: {count} links"
 
 
@@ -225,3 +225,17 @@ def test_moderators_see_held_and_removed_comments_in_the_thread(client, article)
     client.force_login(UserFactory())
     html = client.get(article.get_absolute_url(), {"moderation": "on"}).content.decode()
     assert "Held words" not in html and "Moderator view" not in html
+
+
+def test_a_reply_beyond_the_deepest_level_is_refused_with_a_reason():
+    from comments.models.discussion import MAX_DEPTH
+
+    deepest = Comment(depth=MAX_DEPTH - 1, path="x")
+    verdict = posting.too_deep(Submission(discussion=None, body="Hi", parent=deepest))
+    assert verdict.action == "refuse"
+    assert "nested as deep as it can go" in verdict.message
+    shallower = Comment(depth=MAX_DEPTH - 2, path="x")
+    assert (
+        posting.too_deep(Submission(discussion=None, body="Hi", parent=shallower))
+        is None
+    )

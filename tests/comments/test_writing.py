@@ -328,8 +328,9 @@ def test_counts_show_on_lists_and_the_article(client, article):
 
 
 def test_storing_a_reply_takes_three_queries(article, django_assert_num_queries):
-    from comments.models import Discussion
-    from comments.pipeline import Submission
+    from comments.models import Discussion, path_step
+    from comments.posting import PUBLISH, Submission
+    from comments.services import store_comment
 
     parent = comment(article.discussion)
     submission = Submission(
@@ -339,15 +340,9 @@ def test_storing_a_reply_takes_three_queries(article, django_assert_num_queries)
         guest_name="A",
         guest_email="a@example.org",
     )
-    made = Comment(
-        discussion=submission.discussion,
-        parent=parent,
-        body="Reply",
-        guest_name="A",
-        guest_email="a@example.org",
-    )
     before = list(Comment.objects.values_list("pk", "path"))
     with django_assert_num_queries(3):
-        made.save()
-        submission.discussion.record_change(published_delta=1)
+        made = store_comment(submission=submission, verdict=PUBLISH)
+    assert made.path == parent.path + path_step(made.pk)
+    assert Discussion.objects.get(pk=article.discussion_id).comment_count == 2
     assert list(Comment.objects.exclude(pk=made.pk).values_list("pk", "path")) == before

@@ -10,7 +10,7 @@ delete links, their comments awaiting moderation, moderators' view) is added aft
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,8 +45,6 @@ class ThreadPage:
     num_pages: int
     order: str
     html: str
-    threads_on_page: int = 0
-    own: dict = field(default_factory=dict)
 
     @property
     def has_previous(self):
@@ -88,7 +86,7 @@ def fetch_page(discussion, *, page=1, order="oldest", include=None, moderator=Fa
     ordered = paths if order == "oldest" else paths[::-1]
     chosen = ordered[(page - 1) * per_page : page * per_page]
     if not chosen:
-        return [], page, num_pages, 0
+        return [], page, num_pages
     first, last = min(chosen), max(chosen)
     # Every row of the chosen threads: from the first top-level path to the end of
     # the last thread's subtree (its path followed by anything greater in the step).
@@ -115,7 +113,7 @@ def fetch_page(discussion, *, page=1, order="oldest", include=None, moderator=Fa
     )
     if order == "newest":
         rows = _threads_newest_first(rows)
-    return rows, page, num_pages, len(chosen)
+    return rows, page, num_pages
 
 
 def _threads_newest_first(rows):
@@ -358,7 +356,7 @@ def render_page(discussion, *, page=1, order="oldest", include=(), moderator=Fal
         cached = cache.get(key)
         if cached is not None:
             return ThreadPage(**cached)
-    rows, number, num_pages, threads = fetch_page(
+    rows, number, num_pages = fetch_page(
         discussion,
         page=page,
         order=order,
@@ -375,7 +373,6 @@ def render_page(discussion, *, page=1, order="oldest", include=(), moderator=Fal
         "num_pages": num_pages,
         "order": order,
         "html": html,
-        "threads_on_page": threads,
     }
     if not personal:
         cache.set(key, result, CACHE_SECONDS)

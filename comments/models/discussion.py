@@ -11,7 +11,7 @@ from comments.models.moderation import Moderatable
 # width, so that ordering by path (C collation) gives depth-first display order and
 # a reply is one INSERT that never renumbers anything.
 PATH_STEP = 7  # 36**7 ids, about 78 billion
-MAX_DEPTH = 200  # keeps a path well inside a btree index entry
+MAX_DEPTH = 200  # keeps a path (7 characters a level) well inside a btree entry
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 # The related_names under which pages own a discussion (articles now, topics later).
 OWNER_RELATIONS = ("article",)
@@ -89,12 +89,6 @@ class Discussion(models.Model):
 class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
-
-    def in_thread_order(self):
-        return self.order_by("path")
-
-    def by(self, user):
-        return self.filter(author=user) if user.is_authenticated else self.none()
 
     def mine(self, request):
         """The reader's own comments: a member's, or a guest's from this session."""

@@ -1,0 +1,355 @@
+"""Everything that can hold or refuse a post, in one ordered list.
+
+A new comment, an edit and (next) a forum topic's first post are each a
+Submission; judge() runs the steps of STEPS in order (DESIGN.md, "Moderation
+pipeline") and returns a Verdict: publish, hold or refuse, with the rule that
+fired, the reason moderators read and the message the author reads. Words and
+thresholds are read from the database on every judgement, so a change in the
+admin takes effect at once.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from comments.markup import render_markup
+from comments.models import (
+    Comment,
+    ModerationSettings,
+    ModerationWord,
+    Restriction,
+    fold,
+)
+from comments.models.discussion import MAX_DEPTH
+
+
+@dataclass
+class Submission:
+    discussion: object
+    body: str
+    author: object = None  # a User, or None for a guest
+    parent: object = None
+    guest_name: str = ""
+    guest_email: str = ""
+    guest_url: str = ""
+    ip_address: str | None = None
+    honeypot: str = ""
+    is_edit: bool = False  # new text for an existing comment
+    now: object = field(default_factory=timezone.now)
+
+
+@dataclass
+class Verdict:
+    action: str  # "publish", "hold" or "refuse"
+    rule: str = ""  # machine name of the rule that fired, e.g. "links"
+    reason: str = ""  # for moderators: "held: 3 links"
+    message: str = ""  # for the author, in plain words: what happens next
+    status_code: int = 200  # 429 for the rate limit
+    duplicate_of: object = None  # the earlier comment, for "duplicate"
+    field: str | None = None  # the form field a refusal is about ("body"), if any
+
+
+PUBLISH = Verdict("publish")
+
+
+def closed(submission):
+    if not submission.discussion.is_open:
+        return Verdict(
+            "refuse",
+            rule="closed",
+            reason=_("refused: comments closed"),
+            message=_("Comments are closed."),
+            status_code=403,
+        )
+    return None
+
+
+def _same_author(submission):
+    if submission.author is not None:
+        return Comment.objects.filter(author=submission.author)
+    by_guest = Q(author=None, guest_email__iexact=submission.guest_email)
+    if submission.ip_address:
+        by_guest |= Q(author=None, ip_address=submission.ip_address)
+    return Comment.objects.filter(by_guest)
+
+
+def too_deep(submission):
+    parent = submission.parent
+    if parent is None or parent.depth + 1 < MAX_DEPTH:
+        return None
+    return Verdict(
+        "refuse",
+        rule="depth",
+        reason=_("refused: too deep"),
+        message=_(
+            "This conversation is nested as deep as it can go. Please reply to an "
+            "earlier comment in it; your text is kept below."
+        ),
+    )
+
+
+def rate_limit(submission):
+    seconds = settings.KINDRED["COMMENTS_RATE_SECONDS"]
+    since = submission.now - timedelta(seconds=seconds)
+    last = (
+        _same_author(submission)
+        .filter(created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    wait = max(1, math.ceil(seconds - (submission.now - last).total_seconds()))
+    return Verdict(
+        "refuse",
+        rule="rate",
+        reason=_("refused: too soon after the last comment"),
+        message=ngettext(
+            "You posted a moment ago. Please wait %(wait)s second and post again; "
+            "your text is kept below.",
+            "You posted a moment ago. Please wait %(wait)s seconds and post again; "
+            "your text is kept below.",
+            wait,
+        )
+        % {"wait": wait},
+        status_code=429,
+    )
+
+
+def honeypot(submission):
+    if submission.honeypot:
+        return Verdict(
+            "refuse",
+            rule="honeypot",
+            reason=_("refused: honeypot filled"),
+            message=_(
+                "Your comment could not be posted. If you are a "
+                "person, please leave the last field empty."
+            ),
+        )
+    return None
+
+
+def length(submission):
+    limit = settings.KINDRED["COMMENTS_MAX_LENGTH"]
+    if not submission.body.strip():
+        return Verdict(
+            "refuse",
+            rule="length",
+            field="body",
+            reason=_("refused: empty"),
+            message=_("Please write your comment before posting."),
+        )
+    if len(submission.body) > limit:
+        return Verdict(
+            "refuse",
+            rule="length",
+            field="body",
+            reason=_("refused: too long"),
+            message=_(
+                "Your comment is %(length)s characters long; the limit is "
+                "%(limit)s. Please shorten it; your text is kept below."
+            )
+            % {"length": len(submission.body), "limit": limit},
+        )
+    return None
+
+
+def duplicate(submission):
+    minutes = settings.KINDRED["COMMENTS_DUPLICATE_MINUTES"]
+    earlier = (
+        _same_author(submission)
+        .filter(
+            discussion=submission.discussion,
+            body=submission.body,
+            created_at__gt=submission.now - timedelta(minutes=minutes),
+        )
+        .filter(status__in=[Comment.Status.PUBLISHED, Comment.Status.PENDING])
+        .order_by("created_at")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return Verdict(
+        "refuse",
+        rule="duplicate",
+        field="body",
+        reason=_("refused: duplicate"),
+        message=_("You already posted this comment."),
+        duplicate_of=earlier,
+    )
+
+
+HELD_MESSAGE = gettext_lazy(
+    "Thank you. Your comment is awaiting moderation: a moderator will "
+    "read it soon, and then it will appear for everyone."
+)
+
+
+def _held(rule, reason):
+    return Verdict("hold", rule=rule, reason=reason, message=str(HELD_MESSAGE))
+
+
+def _is_trusted(author):
+    return author is not None and author.has_perm("comments.moderate_comment")
+
+
+def restricted(submission):
+    """Author banned or suspended (members), or a blocked guest email or IP."""
+    restrictions = Restriction.objects.against(
+        member=submission.author,
+        email=submission.guest_email,
+        ip_address=submission.ip_address,
+    ).active(submission.now)
+    by_kind = {r.kind: r for r in restrictions}
+    if ban := by_kind.get(Restriction.Kind.BAN):
+        return Verdict(
+            "refuse",
+            rule="banned",
+            reason=_("refused: banned"),
+            message=_(
+                "You can no longer post here. The moderators gave this "
+                "reason: %(reason)s"
+            )
+            % {"reason": ban.reason},
+            status_code=403,
+        )
+    if suspension := by_kind.get(Restriction.Kind.SUSPEND):
+        return Verdict(
+            "refuse",
+            rule="suspended",
+            reason=_("refused: suspended"),
+            message=_(
+                "You can read but not post until %(until)s. The moderators "
+                "gave this reason: %(reason)s"
+            )
+            % {
+                "until": formats.date_format(suspension.until, "DATETIME_FORMAT"),
+                "reason": suspension.reason,
+            },
+            status_code=403,
+        )
+    if Restriction.Kind.HOLD in by_kind:
+        return _held("held_author", _("held: every comment by this author is held"))
+    return None
+
+
+def _first_word(kind, body):
+    pattern = ModerationWord.objects.pattern(kind)
+    match = pattern.search(fold(body)) if pattern else None
+    return match.group(1) if match else None
+
+
+def blocked_words(submission):
+    if word := _first_word(ModerationWord.Kind.BLOCKED, submission.body):
+        return Verdict(
+            "refuse",
+            rule="blocked_word",
+            field="body",
+            reason=_("refused: blocked word"),
+            message=_(
+                "Your comment contains “%(word)s”, which is not allowed here. "
+                "Please change it and post again; your text is kept below."
+            )
+            % {"word": word},
+        )
+    return None
+
+
+def watched_words(submission):
+    if word := _first_word(ModerationWord.Kind.WATCHED, submission.body):
+        return _held(
+            "watched_word", _("held: watched word “%(word)s”") % {"word": word}
+        )
+    return None
+
+
+# Addresses typed out in full count even where the linkifier, which knows only
+# the usual top-level domains, leaves them as text.
+TYPED_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>]+", re.IGNORECASE)
+
+
+def links(submission):
+    settings = ModerationSettings.current()
+    count = max(
+        render_markup(submission.body).count("<a "),
+        len(TYPED_URL.findall(submission.body)),
+    )
+    if count >= settings.links_to_hold:
+        return _held("links", _("held: %(count)s links") % {"count": count})
+    return None
+
+
+def first_time_author(submission):
+    settings = ModerationSettings.current()
+    if not settings.hold_first_comments or _is_trusted(submission.author):
+        return None
+    approved = Comment.objects.published()
+    if submission.author is not None:
+        approved = approved.filter(author=submission.author)
+    else:
+        approved = approved.filter(
+            author=None, guest_email__iexact=submission.guest_email
+        )
+    if approved.exists():
+        return None
+    return _held("first_comment", _("held: first comment from this author"))
+
+
+# The order of DESIGN.md. Each step: (check, whether it also judges an edit). An
+# edit is judged by the same content rules as a new comment; only what concerns
+# the act of posting (pace, the honeypot, first comments, duplicates) is skipped.
+STEPS = [
+    (closed, True),
+    (restricted, True),
+    (too_deep, False),
+    (rate_limit, False),
+    (honeypot, False),
+    (length, True),
+    (blocked_words, True),
+    (watched_words, True),
+    (links, True),
+    (first_time_author, False),
+    (duplicate, False),
+]
+
+
+def judge(submission):
+    """The first step that refuses decides; otherwise the first hold; otherwise
+    the comment is published.
+
+    A hold from an earlier step does not stop later steps from refusing: a held
+    comment that is also a duplicate is refused.
+    """
+    held = None
+    for check, on_edit in STEPS:
+        if submission.is_edit and not on_edit:
+            continue
+        verdict = check(submission)
+        if verdict is None:
+            continue
+        if verdict.action == "refuse":
+            return verdict
+        held = held or verdict
+    return held or PUBLISH
+
+
+def judge_reports(comment):
+    """After a member's report: hold a published comment once enough different
+    members have reported it (ModerationSettings.reports_to_hold)."""
+    threshold = ModerationSettings.current().reports_to_hold
+    if comment.status != Comment.Status.PUBLISHED:
+        return None
+    if comment.reports.count() < threshold:
+        return None
+    return _held(
+        "reports", _("held: reported by %(count)s members") % {"count": threshold}
+    )
