@@ -65,11 +65,9 @@ def generated_rows(phrases, members, start, now):
     times = spread_times(rng, size, start, now)
     rows, depths, names, seen = [], [], [], set()
     for index in range(size):
-        parent = None
-        if index and rng.random() < 0.75:
-            parent = rng.randrange(max(0, index - 12), index)
-            if depths[parent] >= phrases["max_depth"]:
-                parent = None
+        parent = pick_parent(
+            rng, index, depths, chance=0.75, window=12, max_depth=phrases["max_depth"]
+        )
         parent_name = names[parent] if parent is not None else None
         who, name = _someone(rng, members, phrases["guests"], avoid=parent_name)
         while (body := _sentence(rng, phrases, parent_name)) in seen:
@@ -81,6 +79,16 @@ def generated_rows(phrases, members, start, now):
             {"reply_to": parent, "body": body, "created_at": times[index], **who}
         )
     return rows
+
+
+def pick_parent(rng, index, depths, *, chance, window, max_depth):
+    """The index of the comment that comment `index` answers, or None for a new
+    thread: with probability `chance`, one of the `window` comments just before it,
+    unless that one is already `max_depth` deep (`depths` holds the depths so far)."""
+    if not index or rng.random() >= chance:
+        return None
+    parent = rng.randrange(max(0, index - window), index)
+    return None if depths[parent] >= max_depth else parent
 
 
 def guest(name):
