@@ -9,10 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.build import thread
+from bench.build import member, thread
 from comments.admin import PendingCommentAdmin
 from comments.models import Comment
-from tests.factories import UserFactory
 
 WAITING = 10_000
 PAGE_SIZES = [50, 100, 200]
@@ -32,7 +31,7 @@ def measure(call, repeat=5):
 
 def run():
     thread(WAITING, status=Comment.Status.PENDING, seed=2)
-    moderator = UserFactory(is_staff=True)
+    moderator = member(is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
     client = Client()
     client.force_login(moderator)

@@ -1,10 +1,18 @@
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
+from articles import demo
+from articles.management.commands.seed_demo import PEOPLE
 from articles.models import Article, Section, Tag
+from comments.demo import generated_rows, parse_outline
 from comments.models import Comment, Discussion
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +78,65 @@ def test_passwords_are_not_printed_in_production(capsys, settings):
     assert not authenticate(
         email="editor@kindred.example", password="kindred-editor-demo"
     )
+
+
+def test_every_demo_article_file_parses_and_names_a_demo_section():
+    sections = {section["slug"] for section in demo.sections()}
+    entries = demo.articles()
+    assert len(entries) >= 12
+    for entry in entries:
+        assert entry["section"] in sections, entry["slug"]
+        assert entry["title"] and entry["summary"] and entry["tags"]
+        assert entry["body"] and "+++" not in entry["body"], entry["slug"]
+    slugs = [entry["slug"] for entry in entries]
+    assert len(set(slugs)) == len(slugs)
+
+
+def test_every_demo_discussion_is_by_demo_people_and_replies_to_earlier_comments():
+    people = {name: name for role, _, name, *_ in PEOPLE if role != "admin"}
+    written = 0
+    for entry in demo.articles():
+        rows = parse_outline(entry["discussion"], people)
+        for index, row in enumerate(rows):
+            assert row["reply_to"] is None or row["reply_to"] < index
+            assert row.get("author") in people or row["guest_name"]
+        if rows:
+            assert entry.get("days_ago", -1) > 0, f"{entry['slug']} is not out yet"
+        written += len(rows)
+    assert written >= 100
+
+
+def test_the_generated_demo_discussion_has_its_size_and_depth():
+    entries = demo.articles()
+    (phrases,) = [e["long_discussion"] for e in entries if "long_discussion" in e]
+    members = [SimpleNamespace(display_name=n) for n in ("Fran L", "Tom B", "Priya N")]
+    now = timezone.now()
+    rows = generated_rows(phrases, members, now - timezone.timedelta(days=4), now)
+    assert len(rows) == phrases["comments"]
+    assert len({row["body"] for row in rows}) == len(rows)
+    depths = []
+    for row in rows:
+        parent = row["reply_to"]
+        depths.append(0 if parent is None else depths[parent] + 1)
+    assert max(depths) == phrases["max_depth"]
+
+
+@pytest.mark.parametrize(
+    "outline, problem",
+    [
+        ("Fran Lindqvist: Hello\n    Tom Becker: Too deep", "without a parent"),
+        ("Nobody Known: Hello", "not a member"),
+        ("no colon here", "Not a"),
+    ],
+)
+def test_a_broken_demo_discussion_is_refused_with_the_line(outline, problem):
+    people = {"Fran Lindqvist": 1, "Tom Becker": 2}
+    with pytest.raises(ValueError, match=problem):
+        parse_outline(outline, people)
+
+
+def test_the_comments_app_holds_no_demo_article():
+    sources = Path(django_settings.BASE_DIR, "comments").rglob("*.py")
+    text = "\n".join(path.read_text("utf-8") for path in sources)
+    for entry in demo.articles():
+        assert entry["slug"] not in text and entry["title"] not in text

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Section
-from bench.build import thread as build_thread
 from comments.models import Comment
 from tests.comments.make import comment
+from tests.comments.make import thread as build_thread
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from articles import demo
 from articles.models import Article, Section, Tag
-from comments.demo import seed_discussions
+from comments.demo import add_generated, add_written
 
 # (role, email, display name, bio, staff, superuser, group)
 PEOPLE = [
@@ -110,7 +110,7 @@ class Command(BaseCommand):
             people = self.create_people()
             articles = self.create_articles(people)
             members = [p for role, p, _ in people if role != "admin"]
-            count = seed_discussions(articles, members)
+            count = self.create_discussions(articles, members)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content loaded: {Section.objects.count()} sections, "
@@ -140,39 +140,36 @@ class Command(BaseCommand):
         return people
 
     def create_articles(self, people):
-        for position, (name, slug, description) in enumerate(demo.SECTIONS):
+        """The articles of articles/demo/, as (article, its data) pairs."""
+        for position, section in enumerate(demo.sections()):
             Section.objects.get_or_create(
-                slug=slug,
+                slug=section["slug"],
                 defaults={
-                    "name": name,
-                    "description": description,
+                    "name": section["name"],
+                    "description": section["description"],
                     "position": position,
                 },
             )
         sections = {s.slug: s for s in Section.objects.all()}
+        entries = demo.articles()
         tags = {
             name: Tag.objects.get_or_create(
                 slug=slugify(name), defaults={"name": name}
             )[0]
-            for name in demo.TAGS
+            for entry in entries
+            for name in entry["tags"]
         }
         staff = [user for role, user, _ in people if role in ("editor", "moderator")]
         now = timezone.now().replace(second=0, microsecond=0)
-        articles = {}
-        for index, (
-            title,
-            section,
-            tag_names,
-            days_ago,
-            summary,
-            study,
-            body,
-        ) in enumerate(demo.ARTICLES):
+        articles = []
+        for index, entry in enumerate(entries):
+            days_ago = entry.get("days_ago")
             article = Article(
-                title=title,
-                summary=summary,
-                body=body,
-                section=sections[section],
+                title=entry["title"],
+                slug=entry["slug"],
+                summary=entry["summary"],
+                body=entry["body"],
+                section=sections[entry["section"]],
                 is_lead=index == 0,
                 status=Article.Status.DRAFT
                 if days_ago is None
@@ -181,16 +178,44 @@ class Command(BaseCommand):
                 if days_ago is None
                 else now - timezone.timedelta(days=days_ago, hours=index),
             )
-            if study:
-                article.study_title, article.study_journal, doi = study
-                article.study_url = f"https://doi.org/{doi}"
+            if study := entry.get("study"):
+                article.study_title = study["title"]
+                article.study_journal = study["journal"]
+                article.study_url = f"https://doi.org/{study['doi']}"
             article.save()
             article.discussion.opened_at = article.published_at
             article.discussion.save(update_fields=["opened_at"])
-            article.tags.set([tags[name] for name in tag_names])
+            article.tags.set([tags[name] for name in entry["tags"]])
             article.authors.set(staff[: 1 + index % 2])
-            articles[article.slug] = article
+            articles.append((article, entry))
         return articles
+
+    def create_discussions(self, articles, members):
+        """The written discussions, then the generated ones; return comments added."""
+        people = {member.display_name: member for member in members}
+        readers = [member for member in members if not member.is_staff]
+        now = timezone.now()
+        added = 0
+        for article, entry in articles:
+            if entry["discussion"]:
+                added += add_written(
+                    article.discussion,
+                    entry["discussion"],
+                    people,
+                    seed=article.slug,
+                    start=article.published_at,
+                    now=now,
+                )
+        for article, entry in articles:
+            if phrases := entry.get("long_discussion"):
+                added += add_generated(
+                    article.discussion,
+                    phrases,
+                    readers,
+                    start=article.published_at,
+                    now=now,
+                )
+        return added
 
     def print_accounts(self, people):
         if not settings.DEBUG:
