@@ -84,3 +84,15 @@ def test_the_discussion_engine_knows_no_kind_of_page():
         if name.split(".")[0] == "comments":
             imported = imports_of(path, name, modules)
             assert not {m for m in imported if m.split(".")[0] == "articles"}, name
+
+
+def test_benchmarks_and_tests_do_not_import_each_other():
+    for folder, other in (("bench", "tests"), ("tests", "bench")):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    names = [node.module or ""]
+                assert not [n for n in names if n.split(".")[0] == other], path
