@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import SHOWN_IN_THREADS, refresh_threads_of
+from accounts.validators import visible_name
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -11,11 +13,16 @@ class UserCreationForm(AdminUserCreationForm):
         model = User
         fields = ["email", "display_name"]
 
+    def clean_display_name(self):
+        return visible_name(self.cleaned_data["display_name"])
+
 
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    clean_display_name = UserCreationForm.clean_display_name
 
 
 @admin.register(User)
@@ -57,3 +64,8 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(SHOWN_IN_THREADS) & set(form.changed_data):
+            refresh_threads_of(obj)

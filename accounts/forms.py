@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import visible_name
+
 
 class SignupForm(forms.Form):
     """Extra fields for allauth's signup form (ACCOUNT_SIGNUP_FORM_CLASS)."""
@@ -15,10 +17,7 @@ class SignupForm(forms.Form):
     field_order = ["email", "display_name", "password1", "password2"]
 
     def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter the name others will see."))
-        return name
+        return visible_name(self.cleaned_data["display_name"])
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
@@ -26,7 +25,9 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    display_name = SignupForm.base_fields["display_name"]
     bio = forms.CharField(
         label=_("About you"), required=False, max_length=2000, widget=forms.Textarea
     )
+
+    clean_display_name = SignupForm.clean_display_name

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import visible_name
+
 GUEST_COOKIE = "kindred_guest"
 GUEST_COOKIE_SALT = "kindred.comments.guest"
 EDIT_SALT = "kindred.comments.edit"
@@ -83,10 +85,7 @@ class CommentForm(forms.Form):
         return body
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(self.fields["name"].error_messages["required"])
-        return name
+        return visible_name(self.cleaned_data["name"])
 
     @property
     def visible_fields_in_order(self):

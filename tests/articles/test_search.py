@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory
@@ -65,7 +66,12 @@ def test_titles_tolerate_typos(client):
 
 def test_drafts_and_scheduled_articles_are_not_found(client):
     ArticleFactory(title="Draft about tofersen", status=Article.Status.DRAFT)
-    assert titles(search(client, "tofersen")) == []
+    ArticleFactory(
+        title="Scheduled tofersen news",
+        published_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    ArticleFactory(title="Published tofersen news")
+    assert titles(search(client, "tofersen")) == ["Published tofersen news"]
 
 
 def test_no_results_page_is_clear(client):
