@@ -122,6 +122,29 @@ def test_indentation_stops_at_the_cap_and_the_thread_continues(
     assert sub.count("<h1") == 1
 
 
+def test_a_permalink_past_the_cap_opens_the_thread_page_that_shows_it(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_MAX_INDENT": 3}
+    chain = [comment(article.discussion, body="level 0")]
+    for level in range(1, 8):
+        chain.append(comment(parent=chain[-1], body=f"level {level}"))
+    # Shown on the article up to level 2; each thread page indents three levels
+    # from its first comment: levels 2-4 on the page of level 2, 4-6, then 6-7.
+    expected_page = {0: None, 2: None, 3: 2, 4: 2, 5: 4, 6: 4, 7: 6}
+    for level, root in expected_page.items():
+        target = chain[level]
+        landing = client.get(reverse("comments:permalink", args=[target.pk]))
+        url, anchor = landing["Location"].split("#")
+        assert anchor == f"comment-{target.pk}"
+        if root is None:
+            assert url == article.get_absolute_url()
+        else:
+            assert url == reverse("comments:thread", args=[chain[root].pk])
+        html = client.get(url).content.decode()
+        assert f'id="comment-{target.pk}"' in html  # shown, so the anchor lands
+
+
 def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):
     settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
     tops = [comment(article.discussion, body=f"thread {n}") for n in range(5)]
