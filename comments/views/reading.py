@@ -227,7 +227,9 @@ def subthread(request, pk):
     if root.pk not in shown:  # hidden, and nothing below it is shown either
         raise Http404
     renderer = rendering.Renderer(
-        include=include, moderator=moderating, replies_open=discussion.is_open
+        include=include,
+        moderator=moderating,
+        replies_open=not posting.closed(Submission(discussion=discussion, body="")),
     )
     html = rendering.add_reader_tools(
         renderer.render(rows, shown), reader_tools(own), report_link(request)

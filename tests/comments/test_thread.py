@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Section
+from articles.models import Article, Section
 from bench.build import thread as build_thread
 from comments.models import Comment
 from tests.comments.make import comment
@@ -143,6 +144,20 @@ def test_a_permalink_past_the_cap_opens_the_thread_page_that_shows_it(
             assert url == reverse("comments:thread", args=[chain[root].pk])
         html = client.get(url).content.decode()
         assert f'id="comment-{target.pk}"' in html  # shown, so the anchor lands
+
+
+def test_an_editor_previews_a_drafts_thread_page_without_reply_links(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    root = comment(draft.discussion, body="Kept from before it was taken back")
+    comment(parent=root, body="A reply to it")
+    url = reverse("comments:thread", args=[root.pk])
+    assert client.get(url).status_code == 404
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    html = client.get(url).content.decode()
+    assert "A reply to it" in html
+    assert reverse("comments:reply", args=[root.pk]) not in html
 
 
 def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):
