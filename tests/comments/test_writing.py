@@ -336,6 +336,21 @@ def test_an_edit_that_may_not_be_made_is_refused_with_the_text_kept(
     assert (made.body, made.edited_at) == ("Frist", None)
 
 
+@pytest.mark.parametrize("minutes_ago, open_", [(4, True), (6, False)])
+def test_the_edit_link_and_the_edit_form_keep_one_window(
+    client, article, settings, minutes_ago, open_
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_EDIT_MINUTES": 5}
+    author = UserFactory()
+    client.force_login(author)
+    posted = timezone.now() - timezone.timedelta(minutes=minutes_ago)
+    made = comment(article.discussion, author=author, created_at=posted)
+    edit_url = reverse("comments:edit", args=[made.pk])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert (edit_url in html) == open_
+    assert client.get(edit_url).status_code == (200 if open_ else 404)
+
+
 def opened_form(client, made):
     html = client.get(reverse("comments:edit", args=[made.pk])).content.decode()
     return re.search(r'name="opened" value="([^"]+)"', html).group(1)
