@@ -88,8 +88,8 @@ def _compose(request, discussion, parent):
     if verdict.rule == RESENT:  # a copy of a form already stored: its comment
         return redirect(comment.get_absolute_url())
     if comment is None:
-        if verdict.duplicate_of is not None and verdict.field == "body":
-            # The form's token is spent: give a fresh one with the text kept.
+        if verdict.rule == "form_reused":
+            # The form's token is spent: a fresh one, with the text kept.
             form = comment_form(request, {**request.POST.dict(), "token": uuid.uuid4()})
             form.is_valid()
         form.add_error(verdict.field, _refusal(verdict))  # next to its field
