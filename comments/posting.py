@@ -44,7 +44,8 @@ class Submission:
     # has shown to be theirs (an email typed into a form proves nothing).
     guest_comments: tuple = ()
     is_edit: bool = False  # new text for an existing comment
-    now: object = field(default_factory=lambda: timezone.now())  # a patchable clock
+    # Looked up at each call (not bound once), so that a test can move the clock.
+    now: object = field(default_factory=lambda: timezone.now())
 
 
 @dataclass
