@@ -155,7 +155,13 @@ def edit(request, pk):
         comment=comment,
         in_window=in_window,
     )
-    context = {"comment": comment, "owner": comment.discussion.owner, "form": form}
+    context = {
+        "comment": comment,
+        "owner": comment.discussion.owner,
+        "form": form,
+        # Said before any typing; sending is still judged in full (edit_comment).
+        "posting_block": posting_block(request, comment.discussion),
+    }
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
         if "preview" in request.POST:

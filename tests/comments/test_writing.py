@@ -326,6 +326,7 @@ def test_an_edit_that_may_not_be_made_is_refused_with_the_text_kept(
             reason="Insults",
         )
     url = reverse("comments:edit", args=[made.pk])
+    assert message in client.get(url).content.decode()  # told before typing
     response = client.post(url, {"body": "First, I meant", "opened": opened})
     assert response.status_code == 403
     html = response.content.decode()
