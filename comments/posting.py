@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -41,8 +40,12 @@ class Submission:
     guest_url: str = ""
     ip_address: str | None = None
     honeypot: str = ""
+    # Ids of the comments posted from the guest's browser session: what a guest
+    # has shown to be theirs (an email typed into a form proves nothing).
+    guest_comments: tuple = ()
     is_edit: bool = False  # new text for an existing comment
-    now: object = field(default_factory=timezone.now)
+    # Looked up at each call (not bound once), so that a test can move the clock.
+    now: object = field(default_factory=lambda: timezone.now())
 
 
 @dataclass
@@ -60,7 +63,8 @@ PUBLISH = Verdict("publish")
 
 
 def closed(submission):
-    if not submission.discussion.is_open:
+    discussion = submission.discussion
+    if not discussion.is_open:
         return Verdict(
             "refuse",
             rule="closed",
@@ -68,16 +72,27 @@ def closed(submission):
             message=_("Comments are closed."),
             status_code=403,
         )
+    if not discussion.may_write(submission.author):
+        return Verdict(
+            "refuse",
+            rule="not_open_yet",
+            reason=_("refused: the page is not published"),
+            message=_("Comments open when this page is published."),
+            status_code=403,
+        )
     return None
 
 
 def _same_author(submission):
+    """The author's comments: a member's, or a guest's by the same email from the
+    same address (two guests on one Wi-Fi are two people)."""
     if submission.author is not None:
         return Comment.objects.filter(author=submission.author)
-    by_guest = Q(author=None, guest_email__iexact=submission.guest_email)
-    if submission.ip_address:
-        by_guest |= Q(author=None, ip_address=submission.ip_address)
-    return Comment.objects.filter(by_guest)
+    return Comment.objects.filter(
+        author=None,
+        guest_email__iexact=submission.guest_email,
+        ip_address=submission.ip_address,
+    )
 
 
 def too_deep(submission):
@@ -95,7 +110,14 @@ def too_deep(submission):
     )
 
 
+# Guests sharing one address (a care home's Wi-Fi) each keep their own pace, but
+# together they post at most this many comments a minute from that address.
+GUESTS_PER_ADDRESS_PER_MINUTE = 10
+
+
 def rate_limit(submission):
+    """One comment per COMMENTS_RATE_SECONDS per author (a guest: per email and
+    address), and a looser cap on guests' comments per address."""
     seconds = settings.KINDRED["COMMENTS_RATE_SECONDS"]
     since = submission.now - timedelta(seconds=seconds)
     last = (
@@ -106,7 +128,7 @@ def rate_limit(submission):
         .first()
     )
     if last is None:
-        return None
+        return _address_flood(submission)
     wait = max(1, math.ceil(seconds - (submission.now - last).total_seconds()))
     return Verdict(
         "refuse",
@@ -117,6 +139,39 @@ def rate_limit(submission):
             "your text is kept below.",
             "You posted a moment ago. Please wait %(wait)s seconds and post again; "
             "your text is kept below.",
+            wait,
+        )
+        % {"wait": wait},
+        status_code=429,
+    )
+
+
+def _address_flood(submission):
+    if submission.author is not None or not submission.ip_address:
+        return None
+    recent = list(
+        Comment.objects.filter(
+            author=None,
+            ip_address=submission.ip_address,
+            created_at__gt=submission.now - timedelta(minutes=1),
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:GUESTS_PER_ADDRESS_PER_MINUTE]
+    )
+    if len(recent) < GUESTS_PER_ADDRESS_PER_MINUTE:
+        return None
+    # Free again when the oldest of the last ten is a minute old.
+    free_at = recent[-1] + timedelta(minutes=1)
+    wait = max(1, math.ceil((free_at - submission.now).total_seconds()))
+    return Verdict(
+        "refuse",
+        rule="address_rate",
+        reason=_("refused: many guest comments from this address"),
+        message=ngettext(
+            "Many comments were just posted from your network. Please wait "
+            "%(wait)s second and post again; your text is kept below.",
+            "Many comments were just posted from your network. Please wait "
+            "%(wait)s seconds and post again; your text is kept below.",
             wait,
         )
         % {"wait": wait},
@@ -185,6 +240,30 @@ def duplicate(submission):
         reason=_("refused: duplicate"),
         message=_("You already posted this comment."),
         duplicate_of=earlier,
+    )
+
+
+def form_reused(submission, stored):
+    """A form whose token already stored a comment, sent again. The same text is
+    the same comment (a double click, a retried request): None, and the person
+    lands on it. Other text is refused, not dropped: they are told and keep it.
+
+    Checked before every step, so a copy is never answered "please wait" or
+    "you already posted this" about its own comment.
+    """
+    if stored.body == submission.body:
+        return None
+    return Verdict(
+        "refuse",
+        rule="form_reused",
+        field="body",
+        reason=_("refused: form already used"),
+        message=_(
+            "This form was already used to post a comment, so this text was not "
+            "posted. It is kept below: post it again to add it as a new comment."
+        ),
+        status_code=409,
+        duplicate_of=stored,
     )
 
 
@@ -296,9 +375,7 @@ def first_time_author(submission):
     if submission.author is not None:
         approved = approved.filter(author=submission.author)
     else:
-        approved = approved.filter(
-            author=None, guest_email__iexact=submission.guest_email
-        )
+        approved = approved.filter(author=None, pk__in=submission.guest_comments)
     if approved.exists():
         return None
     return _held("first_comment", _("held: first comment from this author"))

@@ -3,25 +3,56 @@
 Each is judged by comments.posting first; what the verdict decides is stored here.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from comments.models import Comment, ModerationRecord, Report
-from comments.posting import Submission, judge, judge_reports
+from comments.posting import (
+    PUBLISH,
+    Submission,
+    Verdict,
+    form_reused,
+    judge,
+    judge_reports,
+)
+
+# Marks the verdict of a form sent again with the same text: the comment it
+# already stored is returned, nothing new is written.
+RESENT = "resent"
 
 
 @transaction.atomic
 def post_comment(*, submission: Submission, token=None):
     """Judge and store a new comment; return (comment or None, verdict).
 
+    A form (its token) stores at most one comment. Copies of it sent at once
+    wait for one another here, and each copy after the first gets the comment
+    the first stored (verdict rule RESENT), before any rule about pace or
+    duplicates can answer it.
+
     Storing a published reply costs three queries: an id from the sequence, the
     INSERT, and one UPDATE of the discussion's count and version. Nothing is
     renumbered.
     """
+    if token is not None:
+        stored = _first_use_of(token)
+        if stored is not None:
+            refusal = form_reused(submission, stored)
+            if refusal is not None:
+                return None, refusal
+            return stored, Verdict(PUBLISH.action, rule=RESENT)
     verdict = judge(submission)
     if verdict.action == "refuse":
         return None, verdict
     return store_comment(submission=submission, verdict=verdict, token=token), verdict
+
+
+def _first_use_of(token):
+    """The comment this form token stored, if any, read after any other request
+    holding the same token has finished (a transaction-scoped advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [token.int >> 65])
+    return Comment.objects.filter(form_token=token).first()
 
 
 def store_comment(*, submission, verdict, token=None):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.markup import render_markup
 from comments.models.moderation import Moderatable
+from comments.owners import registry
 
 # Each level of a comment's sort path is its id in base 36, zero-padded to a fixed
 # width, so that ordering by path (C collation) gives depth-first display order and
@@ -13,10 +14,21 @@ from comments.models.moderation import Moderatable
 PATH_STEP = 7  # 36**7 ids, about 78 billion
 MAX_DEPTH = 200  # keeps a path (7 characters a level) well inside a btree entry
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-# The related_names under which pages own a discussion (articles now, topics later).
-OWNER_RELATIONS = ("article",)
 # A guest may edit or delete the comments posted from this browser session.
 GUEST_SESSION_KEY = "kindred_guest_comments"
+MODERATE = "comments.moderate_comment"
+
+
+class _OwnerRelations:
+    """The registry's related_names, read when iterated. Only comments/admin
+    still imports OWNER_RELATIONS; once it calls registry.related_names() this
+    goes."""
+
+    def __iter__(self):
+        return iter(registry.related_names())
+
+
+OWNER_RELATIONS = _OwnerRelations()
 
 
 def path_step(pk: int) -> str:
@@ -27,11 +39,21 @@ def path_step(pk: int) -> str:
     return out.rjust(PATH_STEP, "0")
 
 
+class DiscussionQuerySet(models.QuerySet):
+    def visible_to(self, request):
+        """Discussions whose page this reader may open (comments.owners)."""
+        return self.filter(registry.visible(request.user))
+
+    def with_owners(self):
+        """The page of each discussion in the same query."""
+        return self.select_related(*registry.related_names())
+
+
 class Discussion(models.Model):
     """The comment thread of one page: an article now, a forum topic later.
 
     Nothing here knows about articles; the page that owns a discussion points at
-    it with a one-to-one field whose related_name names the kind of page.
+    it with a one-to-one field and joins comments.owners.registry.
     """
 
     is_closed = models.BooleanField(_("comments closed"), default=False)
@@ -49,6 +71,8 @@ class Discussion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = DiscussionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("discussion")
         verbose_name_plural = _("discussions")
@@ -62,11 +86,11 @@ class Discussion(models.Model):
     @property
     def owner(self):
         """The page this discussion belongs to (reverse one-to-one by kind of page)."""
-        for related_name in OWNER_RELATIONS:
-            owner = getattr(self, related_name, None)
-            if owner is not None:
-                return owner
-        raise LookupError(f"Discussion {self.pk} belongs to no page")
+        return registry.owner_of(self)[0]
+
+    def may_write(self, user):
+        """Whether the page lets `user` write here now (is_open aside)."""
+        return registry.may_write(self, user)
 
     @property
     def is_open(self):
@@ -90,6 +114,28 @@ class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Comment.Status.PUBLISHED)
 
+    def visible_to(self, request):
+        """Comments on pages this reader may open: the scope of every comments
+        URL, so that a draft's discussion is not found through any of them."""
+        return self.filter(registry.visible(request.user, through="discussion__"))
+
+    def readable_by(self, request):
+        """Comments a reader may be sent to on a page they may open: published
+        ones, their own, or any for moderators."""
+        visible = self.visible_to(request)
+        if request.user.has_perm(MODERATE):
+            return visible
+        own = Comment.objects.mine(request).values("pk")
+        return visible.filter(
+            models.Q(status=Comment.Status.PUBLISHED) | models.Q(pk__in=own)
+        )
+
+    def with_owners(self):
+        """Each comment's discussion and its page, in the same query."""
+        return self.select_related(
+            "discussion", *[f"discussion__{name}" for name in registry.related_names()]
+        )
+
     def mine(self, request):
         """The reader's own comments: a member's, or a guest's from this session."""
         if request.user.is_authenticated:
@@ -100,10 +146,9 @@ class CommentQuerySet(models.QuerySet):
 
     def editable_by(self, request):
         """Own comments still inside the edit window (COMMENTS_EDIT_MINUTES)."""
-        minutes = settings.KINDRED["COMMENTS_EDIT_MINUTES"]
         return self.mine(request).filter(
             status__in=[Comment.Status.PUBLISHED, Comment.Status.PENDING],
-            created_at__gte=timezone.now() - timezone.timedelta(minutes=minutes),
+            created_at__gte=Comment.edit_window_start(),
         )
 
     def deletable_by(self, request):
@@ -221,3 +266,10 @@ class Comment(Moderatable, models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @staticmethod
+    def edit_window_start(now=None):
+        """The oldest time of posting that may still be edited: the one home of
+        the edit window (COMMENTS_EDIT_MINUTES), for queries and rows alike."""
+        minutes = settings.KINDRED["COMMENTS_EDIT_MINUTES"]
+        return (now or timezone.now()) - timezone.timedelta(minutes=minutes)

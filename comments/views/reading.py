@@ -3,12 +3,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,10 +14,8 @@ from django.utils.translation import gettext as _
 from comments import posting, rendering
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment
-from comments.models.discussion import GUEST_SESSION_KEY, PATH_STEP
+from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.posting import Submission
-
-MODERATE = "comments.moderate_comment"
 
 
 def _order(request):
@@ -59,8 +55,7 @@ def shown_to_author(own):
 
 def reader_tools(own):
     """Edit and Delete links for the reader's own comments, by comment id."""
-    minutes = settings.KINDRED["COMMENTS_EDIT_MINUTES"]
-    edit_until = timezone.now() - timezone.timedelta(minutes=minutes)
+    edit_since = Comment.edit_window_start()
     live = (Comment.Status.PUBLISHED, Comment.Status.PENDING)
     tools = {}
     for row in own:
@@ -68,7 +63,7 @@ def reader_tools(own):
             tools[row["pk"]] = ""  # nothing to do, and nothing to report
             continue
         links = []
-        if row["created_at"] >= edit_until:
+        if row["created_at"] >= edit_since:
             links.append((reverse("comments:edit", args=[row["pk"]]), _("Edit")))
         links.append((reverse("comments:delete", args=[row["pk"]]), _("Delete")))
         tools[row["pk"]] = format_html_join(
@@ -94,16 +89,15 @@ def report_link(request):
 
 
 def posting_block(request, discussion):
-    """Why this reader cannot post here, or "" when they can."""
-    if not discussion.is_open:
-        return _("Comments are closed.")
-    if not request.user.is_authenticated:
-        return ""
-    verdict = posting.restricted(
-        Submission(discussion=discussion, body="", author=request.user)
-    )
-    if verdict is not None and verdict.action == "refuse":
-        return verdict.message
+    """Why this reader cannot post here, or "" when they can: the steps of
+    comments.posting that concern the person and the page, not the text."""
+    author = request.user if request.user.is_authenticated else None
+    submission = Submission(discussion=discussion, body="", author=author)
+    checks = [posting.closed, posting.restricted] if author else [posting.closed]
+    for check in checks:
+        verdict = check(submission)
+        if verdict is not None and verdict.action == "refuse":
+            return verdict.message
     return ""
 
 
@@ -167,20 +161,23 @@ def discussion_context(request, discussion):
     }
 
 
-def _visible_to(request):
-    """Comments a reader may be sent to: published ones, their own, or any for
-    moderators."""
-    if request.user.has_perm(MODERATE):
-        return Comment.objects.all()
-    own = Comment.objects.mine(request).values("pk")
-    return Comment.objects.filter(Q(status=Comment.Status.PUBLISHED) | Q(pk__in=own))
+def _moderation_query(request):
+    return {"moderation": "on"} if request.GET.get("moderation") == "on" else {}
 
 
 def permalink(request, pk):
-    """The comment in its discussion: the right page, scrolled to the comment."""
+    """The comment on a page that shows it, scrolled to it: its place in the
+    discussion, or past the indentation cap the thread page it continues on."""
     comment = get_object_or_404(
-        _visible_to(request).select_related("discussion"), pk=pk
+        Comment.objects.readable_by(request).with_owners(), pk=pk
     )
+    root_pk = continued_from(comment)
+    if root_pk is not None:
+        url = reverse("comments:thread", args=[root_pk])
+        query = _moderation_query(request)
+        if query:
+            url += "?" + urlencode(query)
+        return redirect(f"{url}#comment-{comment.pk}")
     order = _order(request)
     own = own_comments(request, comment.discussion)
     include = shown_to_author(own)
@@ -191,17 +188,32 @@ def permalink(request, pk):
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order
-    if request.GET.get("moderation") == "on":
-        query["moderation"] = "on"
+    query.update(_moderation_query(request))
     url = comment.discussion.get_absolute_url()
     if query:
         url += "?" + urlencode(query)
     return redirect(f"{url}#comment-{comment.pk}")
 
 
+def continued_from(comment):
+    """The id of the comment whose "Continue this thread" page shows `comment`,
+    or None when the discussion's own page shows it (within the indentation cap).
+
+    A page indents COMMENTS_MAX_INDENT levels and continues the thread from the
+    comment at the last of them; that page starts again at that comment, so the
+    continuation roots sit every cap - 1 levels.
+    """
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    if comment.depth < cap:
+        return None
+    step = cap - 1
+    root_depth = comment.depth if step < 1 else (comment.depth - 1) // step * step
+    return int(comment.path[root_depth * PATH_STEP : (root_depth + 1) * PATH_STEP], 36)
+
+
 def subthread(request, pk):
     """Continue this thread: a comment and all its replies, on a page of their own."""
-    root = get_object_or_404(_visible_to(request).select_related("discussion"), pk=pk)
+    root = get_object_or_404(Comment.objects.visible_to(request).with_owners(), pk=pk)
     discussion = root.discussion
     moderating = _is_moderating(request)
     own = own_comments(request, discussion)
@@ -212,8 +224,12 @@ def subthread(request, pk):
         .order_by("path")
     )
     shown = rendering.visible(rows, include=include, moderator=moderating)
+    if root.pk not in shown:  # hidden, and nothing below it is shown either
+        raise Http404
     renderer = rendering.Renderer(
-        include=include, moderator=moderating, replies_open=discussion.is_open
+        include=include,
+        moderator=moderating,
+        replies_open=not posting.closed(Submission(discussion=discussion, body="")),
     )
     html = rendering.add_reader_tools(
         renderer.render(rows, shown), reader_tools(own), report_link(request)

@@ -1,4 +1,5 @@
 import json
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,7 @@ from comments.markup import render_markup
 from comments.models import Comment, Discussion
 from comments.models.discussion import GUEST_SESSION_KEY
 from comments.posting import Submission
-from comments.services import edit_comment, post_comment
+from comments.services import RESENT, edit_comment, post_comment
 from comments.views.reading import comment_form, posting_block
 
 REMEMBER_SECONDS = 60 * 60 * 24 * 365
@@ -23,14 +24,20 @@ REMEMBER_SECONDS = 60 * 60 * 24 * 365
 
 @require_POST
 def post(request, discussion_id):
-    discussion = get_object_or_404(Discussion, pk=discussion_id)
+    discussion = get_object_or_404(
+        Discussion.objects.visible_to(request).with_owners(), pk=discussion_id
+    )
     return _compose(request, discussion, parent=None)
 
 
 @require_http_methods(["GET", "POST"])
 def reply(request, pk):
     parent = get_object_or_404(
-        Comment.objects.published().select_related("discussion", "author"), pk=pk
+        Comment.objects.published()
+        .visible_to(request)
+        .with_owners()
+        .select_related("author"),
+        pk=pk,
     )
     return _compose(request, parent.discussion, parent=parent)
 
@@ -60,9 +67,6 @@ def _compose(request, discussion, parent):
             "comments/compose.html",
             {**context, "form": form, "preview": preview},
         )
-    existing = Comment.objects.filter(form_token=form.cleaned_data["token"]).first()
-    if existing is not None:  # the same form sent twice: one comment
-        return redirect(existing.get_absolute_url())
     data = form.cleaned_data
     submission = Submission(
         discussion=discussion,
@@ -74,13 +78,20 @@ def _compose(request, discussion, parent):
         guest_url=data.get("url", ""),
         ip_address=request.META.get("REMOTE_ADDR"),
         honeypot=data.get("homepage", ""),
+        guest_comments=tuple(request.session.get(GUEST_SESSION_KEY, [])),
     )
     try:
         comment, verdict = post_comment(submission=submission, token=data["token"])
-    except IntegrityError:  # a double submit that raced the first one
+    except IntegrityError:  # a copy of the form that raced the first one
         existing = get_object_or_404(Comment, form_token=data["token"])
         return redirect(existing.get_absolute_url())
+    if verdict.rule == RESENT:  # a copy of a form already stored: its comment
+        return redirect(comment.get_absolute_url())
     if comment is None:
+        if verdict.rule == "form_reused":
+            # The form's token is spent: a fresh one, with the text kept.
+            form = comment_form(request, {**request.POST.dict(), "token": uuid.uuid4()})
+            form.is_valid()
         form.add_error(verdict.field, _refusal(verdict))  # next to its field
         return render(
             request,
@@ -133,19 +144,24 @@ def _remember_guest(request, response, comment, data):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     # Opening the form needs the window; sending it needs only a form opened in it.
-    in_window = Comment.objects.editable_by(request).filter(pk=pk).exists()
+    own = Comment.objects.visible_to(request)
+    in_window = own.editable_by(request).filter(pk=pk).exists()
     if request.method == "GET" and not in_window:
         raise Http404
-    comment = get_object_or_404(
-        Comment.objects.deletable_by(request).select_related("discussion"), pk=pk
-    )
+    comment = get_object_or_404(own.deletable_by(request).with_owners(), pk=pk)
     form = EditForm(
         request.POST or None,
         initial={"body": comment.body},
         comment=comment,
         in_window=in_window,
     )
-    context = {"comment": comment, "owner": comment.discussion.owner, "form": form}
+    context = {
+        "comment": comment,
+        "owner": comment.discussion.owner,
+        "form": form,
+        # Said before any typing; sending is still judged in full (edit_comment).
+        "posting_block": posting_block(request, comment.discussion),
+    }
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
         if "preview" in request.POST:
@@ -171,7 +187,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
     comment = get_object_or_404(
-        Comment.objects.deletable_by(request).select_related("discussion"), pk=pk
+        Comment.objects.visible_to(request).deletable_by(request).with_owners(), pk=pk
     )
     if request.method == "POST":
         comment.delete_by_author(

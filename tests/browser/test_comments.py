@@ -219,6 +219,20 @@ def test_continue_this_thread_and_back(page, live_server, article, deep_thread):
     assert "#comment-" in page.url
 
 
+def test_a_permalink_past_the_cap_lands_on_the_comment(
+    page, live_server, article, deep_thread
+):
+    deepest = deep_thread[10]  # past the indentation cap, hidden on the article
+    page.goto(live_server.url + reverse("comments:permalink", args=[deepest.pk]))
+    expect(page).to_have_url(re.compile(rf"/thread/#comment-{deepest.pk}$"))
+    comment = page.locator(f"#comment-{deepest.pk}")
+    expect(comment.locator("> article .comment-body")).to_be_visible()
+    expect(comment).to_be_in_viewport()
+    assert page.evaluate(
+        "document.querySelector(':target').id"
+    ) == comment.get_attribute("id")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_discussion_pages_have_no_accessibility_violations(
     page, live_server, article, deep_thread, scheme

@@ -5,11 +5,22 @@ forbidden: the answer is a redirect to a login page, 403 or 404, no pending or
 removed text is shown, and nothing changes in the database.
 """
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment, ModerationRecord, Report, Restriction
+from articles.models import Article
+from comments.models import (
+    Comment,
+    Discussion,
+    ModerationRecord,
+    Report,
+    Restriction,
+)
+from comments.models.discussion import GUEST_SESSION_KEY
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -138,16 +149,6 @@ def test_restricting_a_member(client, people, scene, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_view_in_thread(client, people, scene, role):
-    url = reverse("comments:moderate_in_thread", args=[scene["held"].pk])
-    status, response = answer(client, people, role, "get", url)
-    expected = {"moderator": 302, "superuser": 302}
-    assert status == expected.get(role, 403)
-    if status == 302:
-        assert "moderation=on" in response["Location"]
-
-
-@pytest.mark.parametrize("role", ROLES)
 def test_moderator_view_of_the_thread(client, people, scene, role):
     """`?moderation=on` shows held comments to moderators, to no one else but
     their author (who sees their own, marked "awaiting moderation")."""
@@ -161,35 +162,222 @@ def test_moderator_view_of_the_thread(client, people, scene, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reporting(client, people, scene, role):
-    url = reverse("comments:report", args=[scene["published"].pk])
-    status, _ = answer(client, people, role, "post", url, {"reason": "spam"})
-    # Anyone signed in may report someone else's comment; the author is sent back.
-    expected = {"anonymous": LOGIN}
-    assert status == expected.get(role, 302)
-    assert Report.objects.exists() == (role not in ("anonymous", "member"))
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("verb", ["edit", "delete"])
-def test_editing_and_deleting_a_comment(client, people, scene, role, verb):
-    target = scene["published"]
-    url = reverse(f"comments:{verb}", args=[target.pk])
-    data = {"body": "Changed words", "token": "x"} if verb == "edit" else {}
-    status, _ = answer(client, people, role, "post", url, data)
-    target.refresh_from_db()
-    if role == "member":
-        assert status == 302
-        assert target.body == "Changed words" or target.status == "deleted"
-    else:
-        # Moderators act from the admin, with a reason; here they are readers.
-        assert status == 404
-        assert (target.body, target.status) == ("My published words", "published")
-
-
-@pytest.mark.parametrize("role", ROLES)
 def test_editorial_admin(client, people, scene, role):
     url = reverse("admin:articles_article_changelist")
     status, _ = answer(client, people, role, "get", url)
     expected = {**ADMIN_DENIED, "editor": 200, "moderator": 403, "superuser": 200}
     assert status == expected[role]
+
+
+# Every comments URL, for every kind of reader, on every kind of page.
+#
+# The page decides: a draft or a scheduled article is not found at any comments
+# URL by anyone but an editor (who previews it but may not write there until it
+# is out), and a closed discussion is read but not written to. `author` wrote the
+# comment under test, `guest` wrote one from this browser session, `member` is
+# anyone else signed in.
+PAGE_ROLES = ["anonymous", "guest", "member", "author", "moderator", "editor"]
+PAGES = ["draft", "scheduled", "published", "closed"]
+WORDS = "Words sent through the matrix"
+EDITED = "Words changed through the matrix"
+DRAFT_TITLE = "Unannounced results, not for readers yet"
+
+STORED, REFUSED, SEEN, NOT_FOUND = (302, True), (403, False), (302, False), (404, False)
+FORBIDDEN, TO_LOGIN, SHOWN = (403, False), (LOGIN, False), (200, False)
+# Per URL and kind of page: the outcome for most roles, then the exceptions.
+# An outcome is (status, whether the URL's change happened in the database).
+HIDDEN = {"draft", "scheduled"}
+MATRIX = {
+    "post": {
+        "hidden": (NOT_FOUND, {"editor": REFUSED}),
+        "published": (STORED, {}),
+        "closed": (REFUSED, {}),
+    },
+    "reply_get": {
+        "hidden": (NOT_FOUND, {"editor": FORBIDDEN}),
+        "published": (SHOWN, {}),
+        "closed": (FORBIDDEN, {}),
+    },
+    "reply_post": {
+        "hidden": (NOT_FOUND, {"editor": REFUSED}),
+        "published": (STORED, {}),
+        "closed": (REFUSED, {}),
+    },
+    "permalink": {
+        "hidden": (NOT_FOUND, {"editor": SEEN}),
+        "published": (SEEN, {}),
+        "closed": (SEEN, {}),
+    },
+    "thread": {
+        "hidden": (NOT_FOUND, {"editor": SHOWN}),
+        "published": (SHOWN, {}),
+        "closed": (SHOWN, {}),
+    },
+    "edit": {
+        "hidden": (NOT_FOUND, {}),
+        "published": (NOT_FOUND, {"guest": STORED, "author": STORED}),
+        # Closed while they typed: refused, the text given back (see below).
+        "closed": (NOT_FOUND, {"guest": REFUSED, "author": REFUSED}),
+    },
+    "delete": {
+        "hidden": (NOT_FOUND, {}),
+        "published": (NOT_FOUND, {"guest": STORED, "author": STORED}),
+        # Taking back one's own words stays possible after closing.
+        "closed": (NOT_FOUND, {"guest": STORED, "author": STORED}),
+    },
+    "report": {
+        "hidden": (
+            NOT_FOUND,
+            {"anonymous": TO_LOGIN, "guest": TO_LOGIN, "editor": STORED},
+        ),
+        # The author is sent back to their comment: edit or delete it instead.
+        "published": (
+            STORED,
+            {"anonymous": TO_LOGIN, "guest": TO_LOGIN, "author": SEEN},
+        ),
+        "closed": (STORED, {"anonymous": TO_LOGIN, "guest": TO_LOGIN, "author": SEEN}),
+    },
+    "moderate": {
+        "hidden": (FORBIDDEN, {"moderator": NOT_FOUND}),
+        "published": (FORBIDDEN, {"moderator": SEEN}),
+        "closed": (FORBIDDEN, {"moderator": SEEN}),
+    },
+}
+# Cells that need comments/views/moderation.py to ask Comment.objects.visible_to():
+# the one-line change handed to its owner. Remove this set when it lands.
+NEEDS_MODERATION_VIEWS_SCOPE = {
+    ("report", "member"),
+    ("report", "author"),
+    ("report", "moderator"),
+    ("moderate", "moderator"),
+}
+
+
+def expected(url_name, page, role):
+    default, exceptions = MATRIX[url_name]["hidden" if page in HIDDEN else page]
+    return exceptions.get(role, default)
+
+
+def matrix_cells():
+    for url_name in MATRIX:
+        for page in PAGES:
+            for role in PAGE_ROLES:
+                marks = []
+                pending = (url_name, role) in NEEDS_MODERATION_VIEWS_SCOPE
+                if page in HIDDEN and pending:
+                    marks = [pytest.mark.xfail(strict=True, reason="moderation views")]
+                yield pytest.param(url_name, page, role, marks=marks)
+
+
+@pytest.fixture
+def page_people():
+    editor = UserFactory(is_staff=True, display_name="Editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    moderator = UserFactory(is_staff=True, display_name="Moderator")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return {
+        "member": UserFactory(display_name="Someone else"),
+        "author": UserFactory(display_name="Writer"),
+        "moderator": moderator,
+        "editor": editor,
+    }
+
+
+def make_page(kind):
+    now = timezone.now()
+    article = ArticleFactory(
+        title=DRAFT_TITLE,
+        status=Article.Status.DRAFT if kind == "draft" else Article.Status.PUBLISHED,
+        published_at={
+            "draft": None,
+            "scheduled": now + timezone.timedelta(days=1),
+        }.get(kind, now - timezone.timedelta(hours=1)),
+    )
+    if kind == "closed":
+        Discussion.objects.filter(pk=article.discussion_id).update(is_closed=True)
+    return article
+
+
+def request_for(url_name, article, mine):
+    """(method, url, data) for one URL; `mine` is the role's own comment."""
+    words = {"body": WORDS, "token": str(uuid.uuid4()), "homepage": ""}
+    words |= {"name": "Rosa", "email": "rosa@example.org"}  # ignored for members
+    target = Comment.objects.get(author__display_name="Writer")
+    return {
+        "post": ("post", reverse("comments:post", args=[article.discussion_id]), words),
+        "reply_get": ("get", reverse("comments:reply", args=[target.pk]), {}),
+        "reply_post": ("post", reverse("comments:reply", args=[target.pk]), words),
+        "permalink": ("get", reverse("comments:permalink", args=[target.pk]), {}),
+        "thread": ("get", reverse("comments:thread", args=[target.pk]), {}),
+        "edit": ("post", reverse("comments:edit", args=[mine.pk]), {"body": EDITED}),
+        "delete": ("post", reverse("comments:delete", args=[mine.pk]), {}),
+        "report": (
+            "post",
+            reverse("comments:report", args=[target.pk]),
+            {"reason": Report.Reason.SPAM},
+        ),
+        "moderate": (
+            "get",
+            reverse("comments:moderate_in_thread", args=[target.pk]),
+            {},
+        ),
+    }[url_name]
+
+
+def what_changed(url_name):
+    """Whether this URL's change is in the database."""
+    return {
+        "post": lambda: Comment.objects.filter(body=WORDS).exists(),
+        "reply_post": lambda: Comment.objects.filter(body=WORDS).exists(),
+        "edit": lambda: Comment.objects.filter(body=EDITED).exists(),
+        "delete": lambda: Comment.objects.filter(
+            status=Comment.Status.DELETED
+        ).exists(),
+        "report": Report.objects.exists,
+    }.get(url_name, lambda: False)
+
+
+def state():
+    return (
+        list(Comment.objects.order_by("pk").values_list("pk", "body", "status")),
+        Report.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("url_name, page, role", list(matrix_cells()))
+def test_every_comments_url_for_every_reader_on_every_page(
+    client, page_people, url_name, page, role
+):
+    article = make_page(page)
+    # Posted before the page was closed or taken back, a few minutes ago: inside
+    # the edit window, past the pace limit.
+    earlier = timezone.now() - timezone.timedelta(minutes=5)
+    authors = comment(
+        article.discussion, author=page_people["author"], body="The author's words"
+    )
+    guests = comment(article.discussion, body="The guest's words")
+    Comment.objects.update(created_at=earlier)
+    if role == "guest":
+        session = client.session
+        session[GUEST_SESSION_KEY] = [guests.pk]
+        session.save()
+    elif role != "anonymous":
+        client.force_login(page_people[role])
+    mine = guests if role == "guest" else authors
+    method, url, data = request_for(url_name, article, mine)
+    before = state()
+
+    response = getattr(client, method)(url, data)
+
+    status = response.status_code
+    if status == 302 and reverse("account_login") in response["Location"]:
+        status = LOGIN
+    changed = what_changed(url_name)()
+    assert (status, changed) == expected(url_name, page, role)
+    if not changed:
+        assert state() == before
+    if status == 404:
+        assert DRAFT_TITLE not in response.content.decode()
+    if expected(url_name, page, role) == REFUSED and method == "post":
+        text = data["body"]
+        assert f"{text}</textarea>" in response.content.decode()  # given back

@@ -239,3 +239,45 @@ def test_a_reply_beyond_the_deepest_level_is_refused_with_a_reason():
         posting.too_deep(Submission(discussion=None, body="Hi", parent=shallower))
         is None
     )
+
+
+def test_a_comment_edited_to_carry_three_links_is_held_again(client, article):
+    ModerationSettings.objects.create(hold_first_comments=False)
+    member = UserFactory()
+    client.force_login(member)
+    made = comment(article.discussion, author=member, body="No links yet")
+    response = client.post(reverse("comments:edit", args=[made.pk]), {"body": LINKS})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert (made.status, made.body) == (Comment.Status.PENDING, LINKS)
+    record = ModerationRecord.objects.get(comment=made)
+    assert (record.from_status, record.to_status, record.rule) == (
+        "published",
+        "pending",
+        "links",
+    )
+    article.discussion.refresh_from_db()
+    assert article.discussion.comment_count == 0
+
+
+def test_typing_an_approved_guests_email_does_not_skip_the_first_comment_hold(
+    client, article
+):
+    comment(article.discussion, guest_email="rosa@example.org", body="Approved once")
+    post(client, article, "I am Rosa, trust me", **guest())
+    impostor = Comment.objects.get(body="I am Rosa, trust me")
+    assert impostor.status == Comment.Status.PENDING
+    assert impostor.status_reason == "held: first comment from this author"
+
+
+def test_a_guest_whose_comment_was_approved_posts_freely_from_that_session(
+    client, article
+):
+    post(client, article, "My first words", **guest())
+    first = Comment.objects.get()
+    assert first.status == Comment.Status.PENDING
+    first.approve(by=UserFactory())
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=1))
+    post(client, article, "My second words", **guest())
+    second = Comment.objects.get(body="My second words")
+    assert second.status == Comment.Status.PUBLISHED

@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Section
+from articles.models import Article, Section
 from comments.models import Comment
 from tests.comments.make import comment
 from tests.comments.make import thread as build_thread
@@ -120,6 +121,43 @@ def test_indentation_stops_at_the_cap_and_the_thread_continues(
     assert "level 3" in sub and "level 5" not in sub  # capped again, relative
     assert reverse("comments:permalink", args=[chain[2].pk]) in sub
     assert sub.count("<h1") == 1
+
+
+def test_a_permalink_past_the_cap_opens_the_thread_page_that_shows_it(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_MAX_INDENT": 3}
+    chain = [comment(article.discussion, body="level 0")]
+    for level in range(1, 8):
+        chain.append(comment(parent=chain[-1], body=f"level {level}"))
+    # Shown on the article up to level 2; each thread page indents three levels
+    # from its first comment: levels 2-4 on the page of level 2, 4-6, then 6-7.
+    expected_page = {0: None, 2: None, 3: 2, 4: 2, 5: 4, 6: 4, 7: 6}
+    for level, root in expected_page.items():
+        target = chain[level]
+        landing = client.get(reverse("comments:permalink", args=[target.pk]))
+        url, anchor = landing["Location"].split("#")
+        assert anchor == f"comment-{target.pk}"
+        if root is None:
+            assert url == article.get_absolute_url()
+        else:
+            assert url == reverse("comments:thread", args=[chain[root].pk])
+        html = client.get(url).content.decode()
+        assert f'id="comment-{target.pk}"' in html  # shown, so the anchor lands
+
+
+def test_an_editor_previews_a_drafts_thread_page_without_reply_links(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    root = comment(draft.discussion, body="Kept from before it was taken back")
+    comment(parent=root, body="A reply to it")
+    url = reverse("comments:thread", args=[root.pk])
+    assert client.get(url).status_code == 404
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    html = client.get(url).content.decode()
+    assert "A reply to it" in html
+    assert reverse("comments:reply", args=[root.pk]) not in html
 
 
 def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):

@@ -2,13 +2,20 @@
 
 import re
 import uuid
+from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.forms import GUEST_COOKIE
-from comments.models import Comment, ModerationRecord, ModerationSettings
+from comments.models import (
+    Comment,
+    ModerationRecord,
+    ModerationSettings,
+    Restriction,
+)
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -173,12 +180,74 @@ def test_a_double_submitted_form_creates_one_comment(client, article):
     assert first["Location"] == second["Location"]
 
 
-def test_no_form_expires(client, article):
-    form_page = client.get(article.get_absolute_url()).content.decode()
-    assert 'name="token"' in form_page
-    Comment.objects.all()  # hours later, the same form still posts
-    data = guest()
-    assert client.post(post_url(article), data).status_code == 302
+def test_no_form_expires(article):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(article.get_absolute_url()).content.decode()
+    form = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+        for name in ("csrfmiddlewaretoken", "token")
+    }
+    three_days_later = timezone.now() + timezone.timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=three_days_later):
+        response = browser.post(post_url(article), guest(**form))
+    assert response.status_code == 302
+    made = Comment.objects.get()
+    assert (made.form_token, made.created_at) == (
+        uuid.UUID(form["token"]),
+        three_days_later,
+    )
+
+
+def test_other_text_sent_with_a_used_form_is_refused_and_kept(client, article):
+    data = guest("The first text")
+    client.post(post_url(article), data)
+    first = Comment.objects.get()
+    response = client.post(post_url(article), {**data, "body": "A second thought"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This form was already used to post a comment" in html
+    assert "A second thought</textarea>" in html
+    assert reverse("comments:permalink", args=[first.pk]) in html
+    fresh = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert fresh != data["token"]
+    assert Comment.objects.count() == 1
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=1))
+    resent = client.post(
+        post_url(article), {**data, "body": "A second thought", "token": fresh}
+    )
+    assert resent.status_code == 302
+    assert Comment.objects.filter(body="A second thought").count() == 1
+
+
+def test_two_guests_on_one_address_keep_their_own_pace(client, article):
+    client.post(post_url(article), guest("From Rosa", email="rosa@example.org"))
+    other = client.post(post_url(article), guest("From Ada", email="ada@example.org"))
+    assert other.status_code == 302
+    again = client.post(post_url(article), guest("Rosa again"))
+    assert again.status_code == 429 and "Please wait" in again.content.decode()
+    assert Comment.objects.count() == 2
+
+
+def test_one_address_posts_at_most_ten_guest_comments_a_minute(client, article):
+    for n in range(10):
+        email = f"guest{n}@example.org"
+        assert (
+            client.post(post_url(article), guest(f"Hello {n}", email=email)).status_code
+            == 302
+        )
+    eleventh = client.post(post_url(article), guest("Hello 10", email="x@example.org"))
+    assert eleventh.status_code == 429
+    html = eleventh.content.decode()
+    assert "Many comments were just posted from your network" in html
+    assert "Hello 10</textarea>" in html
+    assert Comment.objects.count() == 10
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(seconds=61))
+    assert (
+        client.post(
+            post_url(article), guest("Hello 10", email="x@example.org")
+        ).status_code
+        == 302
+    )
 
 
 def test_closed_discussions_stay_readable_without_forms(client, article):
@@ -229,6 +298,58 @@ def test_author_edits_within_the_window_and_it_says_edited(client, article):
     assert "(edited)" in client.get(article.get_absolute_url()).content.decode()
     Comment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=31))
     assert client.get(reverse("comments:edit", args=[made.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "situation, message",
+    [
+        ("banned", "You can no longer post here."),
+        ("suspended", "You can read but not post until"),
+        ("closed", "Comments are closed."),
+    ],
+)
+def test_an_edit_that_may_not_be_made_is_refused_with_the_text_kept(
+    client, article, situation, message
+):
+    author = UserFactory()
+    client.force_login(author)
+    made = comment(article.discussion, author=author, body="Frist")
+    opened = opened_form(client, made)
+    if situation == "closed":
+        article.discussion.is_closed = True
+        article.discussion.save()
+    else:
+        Restriction.objects.create(
+            kind="ban" if situation == "banned" else "suspend",
+            member=author,
+            until=timezone.now() + timezone.timedelta(days=1),
+            reason="Insults",
+        )
+    url = reverse("comments:edit", args=[made.pk])
+    assert message in client.get(url).content.decode()  # told before typing
+    response = client.post(url, {"body": "First, I meant", "opened": opened})
+    assert response.status_code == 403
+    html = response.content.decode()
+    field = html[html.index('<div class="field') : html.index("</textarea>")]
+    assert message in field  # next to the field it is about
+    assert "First, I meant" in field
+    made.refresh_from_db()
+    assert (made.body, made.edited_at) == ("Frist", None)
+
+
+@pytest.mark.parametrize("minutes_ago, open_", [(4, True), (6, False)])
+def test_the_edit_link_and_the_edit_form_keep_one_window(
+    client, article, settings, minutes_ago, open_
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_EDIT_MINUTES": 5}
+    author = UserFactory()
+    client.force_login(author)
+    posted = timezone.now() - timezone.timedelta(minutes=minutes_ago)
+    made = comment(article.discussion, author=author, created_at=posted)
+    edit_url = reverse("comments:edit", args=[made.pk])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert (edit_url in html) == open_
+    assert client.get(edit_url).status_code == (200 if open_ else 404)
 
 
 def opened_form(client, made):
