@@ -12,6 +12,7 @@ from comments.models.moderation import (  # noqa: F401
     ModerationRecord,
     ModerationSettings,
     ModerationWord,
+    RemovalReason,
     Report,
     Restriction,
     fold,

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.markup import render_markup
-from comments.models.moderation import Moderatable
+from comments.models.moderation import Moderatable, Status
 
 # Each level of a comment's sort path is its id in base 36, zero-padded to a fixed
 # width, so that ordering by path (C collation) gives depth-first display order and
@@ -113,13 +113,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(Moderatable, models.Model):
-    class Status(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        PENDING = "pending", _("Awaiting moderation")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Spam")
-        REMOVED = "removed", _("Removed by a moderator")
-        DELETED = "deleted", _("Deleted by the author")
+    Status = Status  # defined beside the transitions that move between them
 
     discussion = models.ForeignKey(
         Discussion,
@@ -159,10 +153,28 @@ class Comment(Moderatable, models.Model):
         db_index=True,
     )
     status_reason = models.CharField(
-        _("reason"),
+        _("internal reason"),
         max_length=300,
         blank=True,
-        help_text=_("Why it was held, rejected or removed; shown to its author."),
+        help_text=_(
+            "Why it was held, rejected or removed, with the rule's name: for "
+            "moderators only."
+        ),
+    )
+    public_reason = models.ForeignKey(
+        "comments.RemovalReason",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("public reason"),
+        help_text=_("What readers see of a removal."),
+    )
+    author_note = models.CharField(
+        _("note to the author"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown to the author only, beside the public reason."),
     )
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)

@@ -7,76 +7,343 @@ keep their place.
 """
 
 import re
+import statistics
 import unicodedata
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
+
+
+class Status(models.TextChoices):
+    """A comment's status (Comment.Status): named here so that the transition
+    table below can use the names."""
+
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting moderation")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+    REMOVED = "removed", _("Removed by a moderator")
+    DELETED = "deleted", _("Deleted by the author")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One way a comment's status may change: the method that makes it (`verb`),
+    the status it leads to, and the statuses it may start from. Those a moderator
+    decides carry the admin's wording: a button label and a message once done."""
+
+    verb: str
+    to: str
+    sources: frozenset
+    label: str = ""  # the decision's button
+    batch: str = ""  # the admin's action on selected comments
+    done: str = ""  # the message once made
+    asks_reason: bool = False  # the moderator picks a public reason first
+
+
+def _done(singular, plural):
+    return ngettext_lazy(singular, plural, "count")
+
+
+TRANSITIONS = [
+    Transition(
+        "approve",
+        Status.PUBLISHED,
+        frozenset({Status.PENDING, Status.REJECTED}),
+        _("Approve"),
+        _("Approve selected comments"),
+        _done("Approved %(count)s comment.", "Approved %(count)s comments."),
+    ),
+    Transition(
+        "restore",
+        Status.PUBLISHED,
+        frozenset({Status.REMOVED, Status.SPAM}),
+        _("Restore"),
+        _("Restore selected comments"),
+        _done("Restored %(count)s comment.", "Restored %(count)s comments."),
+    ),
+    Transition(
+        "reject",
+        Status.REJECTED,
+        frozenset({Status.PENDING, Status.PUBLISHED, Status.SPAM}),
+        _("Reject"),
+        _("Reject selected comments (with a reason)"),
+        _done("Rejected %(count)s comment.", "Rejected %(count)s comments."),
+        asks_reason=True,
+    ),
+    Transition(
+        "mark_spam",
+        Status.SPAM,
+        frozenset({Status.PENDING, Status.PUBLISHED, Status.REJECTED, Status.REMOVED}),
+        _("Spam"),
+        _("Mark selected comments as spam"),
+        _done(
+            "Marked %(count)s comment as spam.", "Marked %(count)s comments as spam."
+        ),
+    ),
+    Transition(
+        "remove",
+        Status.REMOVED,
+        frozenset({Status.PUBLISHED, Status.PENDING}),
+        _("Remove"),
+        _("Remove selected comments (with a reason)"),
+        _done("Removed %(count)s comment.", "Removed %(count)s comments."),
+        asks_reason=True,
+    ),
+    Transition("hold", Status.PENDING, frozenset({Status.PUBLISHED})),
+    Transition(
+        "delete_by_author",
+        Status.DELETED,
+        frozenset({Status.PUBLISHED, Status.PENDING}),
+    ),
+]
+# Keeping a reported comment changes no status (or publishes one the reports
+# held): it closes the comment's open reports. Moderatable.keep() makes it.
+KEEP = Transition(
+    "keep",
+    Status.PUBLISHED,
+    frozenset({Status.PUBLISHED, Status.PENDING}),
+    _("Keep it"),
+    _("Keep selected comments (close their reports)"),
+    _done(
+        "Kept %(count)s comment; its reports are closed.",
+        "Kept %(count)s comments; their reports are closed.",
+    ),
+)
+BY_VERB = {transition.verb: transition for transition in [*TRANSITIONS, KEEP]}
+# What moderators decide in the admin, in the order their buttons appear.
+DECISIONS = [transition for transition in TRANSITIONS if transition.label]
 
 
 class Moderatable:
-    """Transition methods for Comment. Statuses are Comment.Status values."""
+    """Transition methods for Comment, made from the table TRANSITIONS.
 
-    # to-status: the statuses it may come from
+    A transition is decided against the row as it stands in the database (read
+    with a lock), so that of two moderators deciding at once the second finds the
+    new status and is told it was already decided; each real change leaves one
+    ModerationRecord and moves the discussion's count once.
+    """
+
+    # to-status: the statuses it may come from (any transition leading there)
     ALLOWED = {
-        "published": {"pending", "rejected", "spam", "removed"},
-        "pending": {"published"},
-        "rejected": {"pending", "published", "spam"},
-        "spam": {"pending", "published", "rejected", "removed"},
-        "removed": {"published", "pending"},
-        "deleted": {"published", "pending"},
-    }
+        status: frozenset().union(*(t.sources for t in TRANSITIONS if t.to == status))
+        for status in Status.values
+    }  # keyed by Status; KEEP is no change of status and is not in it
 
     def approve(self, *, by):
-        return self.transition("published", by=by)
-
-    def reject(self, *, by, reason):
-        return self.transition("rejected", by=by, reason=reason)
-
-    def mark_spam(self, *, by, reason=""):
-        return self.transition("spam", by=by, reason=reason)
-
-    def remove(self, *, by, reason):
-        return self.transition("removed", by=by, reason=reason)
+        return self.transition(Status.PUBLISHED, by=by, verb="approve")
 
     def restore(self, *, by):
-        return self.transition("published", by=by)
+        return self.transition(Status.PUBLISHED, by=by, verb="restore")
+
+    def reject(self, *, by, public_reason=None, note="", reason=""):
+        return self.transition(
+            Status.REJECTED,
+            by=by,
+            public_reason=public_reason,
+            note=note,
+            reason=reason,
+        )
+
+    def mark_spam(self, *, by, public_reason=None, note="", reason=""):
+        return self.transition(
+            Status.SPAM, by=by, public_reason=public_reason, note=note, reason=reason
+        )
+
+    def remove(self, *, by, public_reason=None, note="", reason=""):
+        return self.transition(
+            Status.REMOVED, by=by, public_reason=public_reason, note=note, reason=reason
+        )
 
     def hold(self, *, reason, rule="", by=None):
-        return self.transition("pending", by=by, reason=reason, rule=rule)
+        return self.transition(Status.PENDING, by=by, reason=reason, rule=rule)
 
     def delete_by_author(self, *, by=None):
-        return self.transition("deleted", by=by)
+        return self.transition(Status.DELETED, by=by)
 
     def can_become(self, status):
         return self.status in self.ALLOWED[status]
 
+    def can(self, verb):
+        """Whether the transition named `verb` applies to the current status."""
+        return self.status in BY_VERB[verb].sources
+
     @transaction.atomic
-    def transition(self, status, *, by=None, reason="", rule=""):
-        """Move to `status`, recording who, when and why; False if not allowed."""
-        if not self.can_become(status):
+    def transition(
+        self,
+        status,
+        *,
+        by=None,
+        reason="",
+        rule="",
+        public_reason=None,
+        note="",
+        verb=None,
+    ):
+        """Move to `status`, recording who, when and why; False if not allowed.
+
+        `reason` is for moderators (the rule that held it, their own words);
+        `public_reason` (a RemovalReason) is what readers see of a removal, and
+        `note` what only the author reads besides it.
+        """
+        reason, note = reason.strip(), note.strip()
+        if status in (Status.REJECTED, Status.REMOVED) and not (
+            public_reason or reason
+        ):
+            raise ValidationError(_("Pick a reason: the author will see it."))
+        # The row as it is now, locked until this transaction ends: a decision
+        # taken meanwhile by someone else is seen here, not overwritten.
+        self.status = (
+            type(self)
+            .objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=self.pk)
+        )
+        sources = BY_VERB[verb].sources if verb else self.ALLOWED[status]
+        if self.status not in sources:
             return False
-        if status in ("rejected", "removed") and not reason.strip():
-            raise ValidationError(_("Give a reason: the author will see it."))
         before = self.status
         self.status = status
-        # The reason shown to the author is kept for held, rejected and removed
-        # comments; approving or restoring clears it.
-        self.status_reason = "" if status == "published" else reason.strip()
-        self.save(update_fields=["status", "status_reason", "updated_at"])
+        published = status == Status.PUBLISHED
+        # What moderators read; approving or restoring clears every reason.
+        self.status_reason = "" if published else reason or str(public_reason or "")
+        self.public_reason = None if published else public_reason
+        self.author_note = "" if published else note
+        self.save(
+            update_fields=[
+                "status",
+                "status_reason",
+                "public_reason",
+                "author_note",
+                "updated_at",
+            ]
+        )
+        moderator = by if by and by.is_authenticated else None
         ModerationRecord.objects.create(
             comment=self,
-            actor=by if by and by.is_authenticated else None,
+            actor=moderator,
             from_status=before,
             to_status=status,
             rule=rule,
-            reason=reason.strip(),
+            reason=self.status_reason,
         )
-        delta = (status == "published") - (before == "published")
+        if moderator is not None and status in SETTLING:
+            self.reports.open().resolve(by=moderator)
+        delta = (status == Status.PUBLISHED) - (before == Status.PUBLISHED)
         self.discussion.record_change(published_delta=delta)
         return True
+
+    @transaction.atomic
+    def keep(self, *, by):
+        """A moderator looked at the reports and the comment stays: its open
+        reports are closed (and a comment the reports held is published again).
+        False when nothing was left to decide."""
+        if self.can("approve") and self.reports.open().exists():
+            return self.approve(by=by)
+        # A conditional UPDATE: of two moderators keeping it at once, the second
+        # finds no open report left and is told so.
+        closed = self.reports.open().resolve(by=by)
+        if not closed:
+            return False
+        ModerationRecord.objects.create(
+            comment=self,
+            actor=by,
+            from_status=self.status,
+            to_status=self.status,
+            rule=KEPT_RULE,
+            reason=ngettext(
+                "kept: %(count)s report closed",
+                "kept: %(count)s reports closed",
+                closed,
+            )
+            % {"count": closed},
+        )
+        return True
+
+
+KEPT_RULE = "kept"
+# The decisions that settle a comment's reports when a moderator takes them.
+SETTLING = frozenset({Status.PUBLISHED, Status.REJECTED, Status.SPAM, Status.REMOVED})
+
+
+class RemovalReason(models.Model):
+    """The public reasons a moderator picks from, kept in the admin: readers see
+    "Removed by a moderator · <label>"."""
+
+    label = models.CharField(_("reason"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Retired reasons stay on the comments that carry them."),
+    )
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("public reason")
+        verbose_name_plural = _("public reasons")
+
+    def __str__(self):
+        return self.label
+
+
+# How many recent decisions on held comments the usual wait is taken from, and
+# for how long it is cached (it is read on every held post and held comment).
+WAIT_SAMPLE = 50
+WAIT_CACHE_SECONDS = 10 * 60
+
+
+class ModerationRecordQuerySet(models.QuerySet):
+    def usual_wait(self, now=None):
+        """The median time from posting to a moderator's decision over the last
+        WAIT_SAMPLE held comments decided in the past 30 days, or None."""
+        now = now or timezone.now()
+        decided = (
+            self.filter(
+                from_status=Status.PENDING,
+                actor__isnull=False,
+                created_at__gte=now - timezone.timedelta(days=30),
+            )
+            .annotate(waited=models.F("created_at") - models.F("comment__created_at"))
+            .order_by("-created_at")
+            .values_list("waited", flat=True)[:WAIT_SAMPLE]
+        )
+        waits = [waited for waited in decided if waited.total_seconds() >= 0]
+        return statistics.median(waits) if waits else None
+
+
+def roughly(duration):
+    """A wait in the words a person would use: "about 3 hours"."""
+    minutes = max(1, round(duration.total_seconds() / 60))
+    if minutes < 60:
+        minutes = max(5, round(minutes / 5) * 5)
+        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {
+            "n": minutes
+        }
+    hours = round(minutes / 60)
+    if hours < 48:
+        return ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+    days = round(hours / 24)
+    return ngettext("about %(n)s day", "about %(n)s days", days) % {"n": days}
+
+
+def usual_wait_words():
+    """How long a held comment usually waits, in words ("about 3 hours"), or ""
+    when moderators have decided nothing lately. Cached for WAIT_CACHE_SECONDS."""
+    seconds = cache.get("moderation:usual-wait")
+    if seconds is None:
+        wait = ModerationRecord.objects.usual_wait()
+        seconds = wait.total_seconds() if wait is not None else -1
+        cache.set("moderation:usual-wait", seconds, WAIT_CACHE_SECONDS)
+    if seconds < 0:
+        return ""
+    return roughly(timezone.timedelta(seconds=seconds))
 
 
 class ModerationRecord(models.Model):
@@ -101,6 +368,8 @@ class ModerationRecord(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
+    objects = ModerationRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation record")
@@ -108,6 +377,16 @@ class ModerationRecord(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has decided on yet: the Reported queue's work."""
+        return self.filter(resolved_at__isnull=True)
+
+    def resolve(self, *, by):
+        """Close these reports as decided by `by`; how many were closed."""
+        return self.update(resolved_at=timezone.now(), resolved_by=by)
 
 
 class Report(models.Model):
@@ -133,6 +412,22 @@ class Report(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        _("decided"),
+        null=True,
+        blank=True,
+        help_text=_("When a moderator decided on the comment; empty while open."),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports_decided",
+        verbose_name=_("decided by"),
+    )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
