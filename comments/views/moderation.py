@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from comments.models import Comment, Report
 from comments.services import report_comment
+from comments.views.reading import report_link
 
 
 class ReportForm(forms.ModelForm):
@@ -36,6 +38,10 @@ def report(request, pk):
             request, _("This is your own comment: you can edit or delete it.")
         )
         return redirect(comment.get_absolute_url())
+    earlier = Report.objects.filter(comment=comment, reporter=request.user).first()
+    if earlier is not None:
+        messages.info(request, report_state(earlier.resolved_at is not None))
+        return redirect(comment.get_absolute_url())
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         received = report_comment(
@@ -59,6 +65,41 @@ def report(request, pk):
             )
         return redirect(comment.get_absolute_url())
     return render(request, "comments/report.html", {"comment": comment, "form": form})
+
+
+def report_state(reviewed):
+    """What a member who reported a comment is told of their report: whether a
+    moderator has reviewed it, never what was decided or by whom."""
+    if reviewed:
+        return _("A moderator has reviewed your report on this comment. Thank you.")
+    return _(
+        "You have already reported this comment; a moderator will review your report."
+    )
+
+
+def report_tools(request, discussion):
+    """For signed-in members, what goes at each comment of `discussion` that is
+    not theirs: a Report link, or, where they reported it, whether their report
+    was reviewed. One query; None for anonymous readers."""
+    link = report_link(request)
+    if link is None:
+        return None
+    reviewed = dict(
+        Report.objects.filter(
+            reporter=request.user, comment__discussion=discussion
+        ).values_list("comment_id", "resolved_at")
+    )
+    states = {
+        False: format_html('<li class="report-state">{}</li>', report_state(False)),
+        True: format_html('<li class="report-state">{}</li>', report_state(True)),
+    }
+
+    def tools(pk):
+        if pk not in reviewed:
+            return link(pk)
+        return states[reviewed[pk] is not None]
+
+    return tools
 
 
 @permission_required("comments.moderate_comment", raise_exception=True)
