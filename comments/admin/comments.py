@@ -113,11 +113,9 @@ class CommentAdmin(Decisions, CheckedListAdmin):
         "excerpt",
         "author_info",
         "page",
-        "status",
-        "status_reason",
+        "status_and_reason",
         "report_count",
         "created_at",
-        "in_thread",
     ]
     list_filter = ["status", PageFilter, HasReportsFilter, "created_at"]
     search_fields = [
@@ -298,6 +296,16 @@ class CommentAdmin(Decisions, CheckedListAdmin):
             )
             context["restrict_url"] = self.restrict_url(obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_reason(self, comment):
+        if not comment.status_reason:
+            return comment.get_status_display()
+        return format_html(
+            "{}<br><small>{}</small>",
+            comment.get_status_display(),
+            comment.status_reason,
+        )
 
     @admin.display(description=_("page"))
     def page(self, comment):

@@ -60,7 +60,7 @@ class QueueAdmin(CommentAdmin):
     @admin.display(description=gettext_lazy("comment"))
     def comment_in_full(self, comment):
         meta = [
-            format_html("{} {}", _("By"), self.author_info(comment)),
+            format_html("{} {}", _("By"), self.author_line(comment)),
             format_html("{} {}", _("on"), _owner(comment.discussion)),
             date_format(comment.created_at, "DATETIME_FORMAT"),
         ]
@@ -85,6 +85,22 @@ class QueueAdmin(CommentAdmin):
 
     def row_extra(self, comment):
         return ""
+
+    def author_line(self, comment):
+        if comment.author_id:
+            return format_html(
+                '<a href="{}">{}</a> ({})',
+                reverse("admin:accounts_user_change", args=[comment.author_id]),
+                comment.author.display_name,
+                comment.author.email,
+            )
+        return format_html(
+            "{} ({}, {}{})",
+            comment.guest_name,
+            _("guest"),
+            comment.guest_email,
+            f", {comment.ip_address}" if comment.ip_address else "",
+        )
 
     @admin.display(description=gettext_lazy("decide"))
     def decide(self, comment):
