@@ -28,7 +28,7 @@ from comments.models import (
     Restriction,
 )
 from comments.models.discussion import OWNER_RELATIONS
-from comments.models.moderation import DECISIONS, KEEP
+from comments.models.transitions import DECISIONS, KEEP
 
 MODERATE = "comments.moderate_comment"
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comments.models import Comment, RemovalReason
-from comments.models.moderation import BY_VERB, DECISIONS, KEEP
+from comments.models.transitions import BY_VERB, DECISIONS, KEEP
 
 # The query parameter naming the row to focus when a queue opens; taken out of
 # the query string before the admin reads its filters from it.

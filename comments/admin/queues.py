@@ -21,7 +21,7 @@ from comments.models import (
     Report,
     ReportedComment,
 )
-from comments.models.moderation import BY_VERB
+from comments.models.transitions import BY_VERB
 
 
 class QueueAdmin(CommentAdmin):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.markup import render_markup
-from comments.models.moderation import Moderatable, Status
+from comments.models.transitions import Moderatable, Status
 
 # Each level of a comment's sort path is its id in base 36, zero-padded to a fixed
 # width, so that ordering by path (C collation) gives depth-first display order and

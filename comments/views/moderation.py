@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from comments import rendering
 from comments.models import Comment, Report
 from comments.services import report_comment
-from comments.views.reading import report_link
 
 
 class ReportForm(forms.ModelForm):
@@ -81,23 +81,31 @@ def report_tools(request, discussion):
     """For signed-in members, what goes at each comment of `discussion` that is
     not theirs: a Report link, or, where they reported it, whether their report
     was reviewed. One query; None for anonymous readers."""
-    link = report_link(request)
-    if link is None:
+    if not request.user.is_authenticated:
         return None
-    reviewed = dict(
+    reported = dict(
         Report.objects.filter(
             reporter=request.user, comment__discussion=discussion
         ).values_list("comment_id", "resolved_at")
     )
+    pattern = reverse("comments:report", args=[rendering.SAMPLE_ID]).replace(
+        str(rendering.SAMPLE_ID), "{}"
+    )
+    label, hint = _("Report"), _("this comment to the moderators")
     states = {
-        False: format_html('<li class="report-state">{}</li>', report_state(False)),
-        True: format_html('<li class="report-state">{}</li>', report_state(True)),
+        reviewed: format_html(
+            '<li class="report-state">{}</li>', report_state(reviewed)
+        )
+        for reviewed in (False, True)
     }
 
     def tools(pk):
-        if pk not in reviewed:
-            return link(pk)
-        return states[reviewed[pk] is not None]
+        if pk in reported:
+            return states[reported[pk] is not None]
+        return (
+            f'<li><a href="{pattern.format(pk)}">{label}'
+            f'<span class="visually-hidden"> {hint}</span></a></li>'
+        )
 
     return tools
 

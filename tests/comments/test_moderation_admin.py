@@ -339,7 +339,7 @@ def test_superusers_get_the_decide_box_too(client):
 
 def test_the_admin_actions_are_the_decisions_of_the_transition_table(client):
     from comments.admin import CommentAdmin
-    from comments.models.moderation import DECISIONS
+    from comments.models.transitions import DECISIONS
 
     login(client, "moderator")
     response = client.get(reverse("admin:comments_comment_changelist"))

@@ -212,3 +212,21 @@ def test_hostile_names_reasons_and_notes_stay_text_in_a_rendered_thread(
         assert f"Removed by a moderator · Rude {escaped}" in html
         assert f"Guest {escaped}" in html
     assert f"Note {escaped}" in html and f"Mal {escaped}" in html
+
+
+def test_moderators_keep_the_list_of_reasons_in_the_admin(client):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:comments_removalreason_add"),
+        {"label": "Unsourced claim", "position": 7, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert RemovalReason.objects.filter(label="Unsourced claim").exists()
+    offtopic = RemovalReason.objects.get(label="Off-topic")
+    url = reverse("admin:comments_removalreason_delete", args=[offtopic.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
