@@ -11,6 +11,7 @@ delete links, their comments awaiting moderation, moderators' view) is added aft
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -169,7 +170,6 @@ class Renderer:
             "note": _("Note from the moderators:"),
             "internal": _("For moderators:"),
         }
-        self._reasons = None  # public reasons by id, read once when needed
         # URL patterns resolved once per page, not once per comment.
         self.urls = {
             name: reverse(name, args=[SAMPLE_ID]).replace(str(SAMPLE_ID), "{}")
@@ -331,26 +331,32 @@ class Renderer:
     def _parent_name(self, row, names):
         return names.get(row.parent_id) or escape(_("an earlier comment"))
 
+    @cached_property
+    def reasons(self):
+        """The public reasons by id: one query, only for a page that shows one."""
+        return dict(RemovalReason.objects.values_list("pk", "label"))
+
     def public_reason(self, row):
         """ " · Off-topic" for a comment removed with a public reason, else ""."""
-        if not row.public_reason_id:
-            return ""
-        if self._reasons is None:
-            self._reasons = dict(RemovalReason.objects.values_list("pk", "label"))
-        label = self._reasons.get(row.public_reason_id)
+        label = row.public_reason_id and self.reasons.get(row.public_reason_id)
         return f" · {escape(label)}" if label else ""
+
+    @cached_property
+    def held_label(self):
+        """ "Awaiting moderation", and to its author how long that usually takes."""
+        label = self.text["pending"]
+        if not self.moderator and (wait := usual_wait_words()):
+            label += _(" · a moderator usually reads held comments within %(wait)s") % {
+                "wait": wait
+            }
+        return escape(label)
 
     def status_note(self, row):
         """What a hidden comment's author (or a moderator) reads above it: the
         decision, its public reason and the note to the author; how long a held
         comment usually waits; and, for moderators only, the internal reason."""
         if row.status == Comment.Status.PENDING:
-            label = escape(self.text["pending"])
-            if not self.moderator and (wait := usual_wait_words()):
-                label += escape(
-                    _(" · a moderator usually reads held comments within %(wait)s")
-                    % {"wait": wait}
-                )
+            label = self.held_label
         else:
             label = escape(Comment.Status(row.status).label) + self.public_reason(row)
         parts = [f'<p class="status-note" role="note"><strong>{label}</strong>']

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,11 +52,23 @@ class QueueAdmin(CommentAdmin):
             row.reasons = reasons
             row.has_focus = row is focus
             row.decide_url = self.decide_url(row, filters=filters, following=following)
+            row.change_url = self.change_url(row, filters)
         self.add_row_details(rows)
         return changelist
 
     def add_row_details(self, rows):
         """What a queue shows of each row besides the comment."""
+
+    def change_url(self, comment, filters):
+        """The comment's page within this queue, so that a decision taken there
+        comes back to the queue, its filters kept."""
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[comment.pk],
+        )
+        return (
+            f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
+        )
 
     @admin.display(description=gettext_lazy("comment"))
     def comment_in_full(self, comment):
@@ -68,7 +81,7 @@ class QueueAdmin(CommentAdmin):
             meta.append(format_html("<strong>{}</strong>", comment.status_reason))
         links = format_html(
             '<a href="{}">{}</a> <a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[comment.pk]),
+            comment.change_url,
             _("Context and history"),
             reverse("comments:moderate_in_thread", args=[comment.pk]),
             _("View in thread"),

@@ -563,3 +563,11 @@ def test_every_moderation_list_answers_bad_filter_values_without_a_server_error(
         f"{len(statuses)} probes;",
         {code: list(statuses.values()).count(code) for code in set(statuses.values())},
     )
+
+
+def test_a_rows_comment_page_is_the_queues_own_so_decisions_come_back(client):
+    login(client, "moderator")
+    target = comment(status=Comment.Status.PENDING)
+    response, _ = queue_rows(client, o="1")
+    url = reverse("admin:comments_pendingcomment_change", args=[target.pk])
+    assert f'href="{url}?_changelist_filters=o%3D1"' in response.content.decode()
