@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import (
@@ -15,6 +16,7 @@ from comments.models import (
     ModerationSettings,
     RemovalReason,
     Report,
+    Restriction,
 )
 from tests.browser.test_comments import sign_in, textbox
 from tests.comments.make import comment
@@ -371,3 +373,33 @@ def test_every_moderation_list_fits_the_window(
             assert_accessible(page)
             assert small_targets(page, skip=".queue-comment") == []
     context.close()
+
+
+def test_restrict_this_author_opens_the_form_filled_in_with_the_focus_on_it(
+    page, live_server, article, moderator
+):
+    rude = comment(
+        article.discussion,
+        guest_name="Kit",
+        guest_email="kit@example.org",
+        ip_address="203.0.113.9",
+        body="Look it up yourself.",
+    )
+    sign_in(page, live_server, moderator)
+    page.goto(
+        live_server.url + reverse("admin:comments_comment_change", args=[rude.pk])
+    )
+    page.get_by_role("link", name="Restrict this author").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile("Add posting restriction")
+    )
+    kind = page.get_by_label("Kind")
+    expect(kind).to_be_focused()  # no Tab needed to reach the first field
+    expect(kind).to_have_value("suspend")
+    expect(page.get_by_label("Guest email")).to_have_value("kit@example.org")
+    expect(page.get_by_label("IP address")).to_have_value("203.0.113.9")
+    page.get_by_role("textbox", name="Reason:").fill("Cool off for a week.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    restriction = Restriction.objects.get()
+    assert (restriction.guest_email, restriction.kind) == ("kit@example.org", "suspend")
+    assert restriction.until > timezone.now() + timezone.timedelta(days=6)
