@@ -79,3 +79,50 @@ def test_two_moderators_twenty_rounds_one_record_per_change_and_a_true_count():
         discussion=discussion, status=Comment.Status.PUBLISHED
     ).count()
     assert discussion.comment_count == published == 1
+    told = sum(
+        not changed
+        for a in (approvals, removals)
+        for each in a.values()
+        for changed, _, _ in each
+    )
+    print(
+        f"{ROUNDS} rounds x 2 moderators x (approve, remove): "
+        f"{ModerationRecord.objects.filter(comment_id__in=pks).count()} records, "
+        f"{told} decisions told 'already decided', comment_count "
+        f"{discussion.comment_count} = published rows {published}"
+    )
+
+
+def test_two_admin_sessions_deciding_at_once_are_told_and_counted_once():
+    from django.test import Client
+    from django.urls import reverse
+
+    discussion = Discussion.objects.create()
+    pks = [comment(discussion, status=Comment.Status.PENDING).pk for _ in range(ROUNDS)]
+    RemovalReason.objects.get_or_create(label="Off-topic")
+    moderators = [UserFactory(is_staff=True, is_superuser=True) for _ in range(2)]
+    sessions = {}
+    for moderator in moderators:
+        sessions[moderator.pk] = Client()
+        sessions[moderator.pk].force_login(moderator)
+
+    def through_the_admin(decision):
+        def decide(mine, moderator):
+            url = reverse("admin:comments_pendingcomment_decide", args=[mine.pk])
+            response = sessions[moderator.pk].post(
+                f"{url}?seen={mine.status}",
+                {"decision": decision, f"reason-{mine.pk}": "Off-topic"},
+                follow=True,
+            )
+            assert response.status_code == 200
+            return "already decided" not in response.content.decode()
+
+        return decide
+
+    for decision in ("approve", "remove"):
+        answers = both_at_once(moderators, pks, through_the_admin(decision))
+        made = [changed for each in answers.values() for changed, _, _ in each]
+        assert made.count(True) == made.count(False) == ROUNDS
+    assert ModerationRecord.objects.filter(comment_id__in=pks).count() == 2 * ROUNDS
+    discussion.refresh_from_db()
+    assert discussion.comment_count == 0 == discussion.comments.published().count()
