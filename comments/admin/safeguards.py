@@ -3,6 +3,7 @@ notes on members, words and thresholds."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -90,6 +91,21 @@ class RestrictionAdmin(CheckedListAdmin):
     ]
     autocomplete_fields = ["member"]
     list_select_related = ["member", "created_by"]
+
+    def get_changeform_initial_data(self, request):
+        """The form filled in from the query string ("Restrict this author"),
+        leaving out any value its field would refuse, so that a mangled link
+        opens an emptier form rather than a server error."""
+        fields = RestrictionForm.base_fields
+        initial = {}
+        for name, value in super().get_changeform_initial_data(request).items():
+            if name in fields:
+                try:
+                    fields[name].clean(value)
+                except (ValidationError, ValueError, TypeError, OverflowError):
+                    continue
+            initial[name] = value
+        return initial
 
     def save_model(self, request, obj, form, change):
         if not change:

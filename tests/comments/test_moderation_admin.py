@@ -1,5 +1,7 @@
 """The moderation admin: who may see and do what, actions, queues and their cost."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -498,8 +500,8 @@ def test_restrict_this_author_opens_the_restriction_form_filled_in(client, membe
         target = comment(guest_email="g@example.org", ip_address="203.0.113.5")
     page = client.get(reverse("admin:comments_comment_change", args=[target.pk]))
     html = page.content.decode()
-    link = html[: html.index(">Restrict this author</a>")]
-    url = link[link.rindex('href="') + 6 : -1].replace("&amp;", "&")
+    found = re.search(r'href="([^"]+)"[^>]*>Restrict this author</a>', html)
+    url = found.group(1).replace("&amp;", "&")
     form = client.get(url).context["adminform"].form
     assert form.initial["kind"] == "suspend" and form.initial["until"]
     if member:
@@ -571,3 +573,19 @@ def test_a_rows_comment_page_is_the_queues_own_so_decisions_come_back(client):
     response, _ = queue_rows(client, o="1")
     url = reverse("admin:comments_pendingcomment_change", args=[target.pk])
     assert f'href="{url}?_changelist_filters=o%3D1"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"member": "2x"},
+        {"member": "99999999999999999999"},
+        {"ip_address": "not an address"},
+        {"kind": "\x00"},
+        {"until": "99999-99-99"},
+    ],
+)
+def test_the_restriction_form_ignores_bad_prefilled_values(client, query):
+    login(client, "moderator")
+    response = client.get(reverse("admin:comments_restriction_add"), query)
+    assert response.status_code == 200
