@@ -22,7 +22,7 @@ from comments.models import (
     Report,
     ReportedComment,
 )
-from comments.models.transitions import BY_VERB
+from comments.models.transitions import BY_VERB, KEEP
 
 
 class QueueAdmin(CommentAdmin):
@@ -191,7 +191,11 @@ class ReportedCommentAdmin(QueueAdmin):
         return ["-open_reports", "-created_at", "-pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(open_reports__gt=0)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(open_reports__gt=0, status__in=KEEP.sources)
+        )
 
     def add_row_details(self, rows):
         reports = {}

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.models.transitions import Status
+from comments.models.transitions import KEEP, Status
+
+KEEPABLE = KEEP.sources
 
 
 class RemovalReason(models.Model):
@@ -126,8 +128,13 @@ class ModerationRecord(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def open(self):
-        """Reports no moderator has decided on yet: the Reported queue's work."""
+        """Reports no moderator has decided on yet."""
         return self.filter(resolved_at__isnull=True)
+
+    def to_decide(self):
+        """The Reported queue's work: open reports on comments still up for a
+        decision (not deleted by their author meanwhile)."""
+        return self.open().filter(comment__status__in=KEEPABLE)
 
     def resolve(self, *, by):
         """Close these reports as decided by `by`; how many were closed."""

@@ -238,6 +238,8 @@ class Moderatable:
         """A moderator looked at the reports and the comment stays: its open
         reports are closed (and a comment the reports held is published again).
         False when nothing was left to decide."""
+        if not self.can("keep"):
+            return False
         if self.can("approve") and self.reports.open().exists():
             return self.approve(by=by)
         # A conditional UPDATE: of two moderators keeping it at once, the second

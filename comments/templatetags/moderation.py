@@ -14,5 +14,5 @@ def moderation_queues(context):
     return {
         "show": True,
         "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
-        "reported": Report.objects.open().values("comment").distinct().count(),
+        "reported": Report.objects.to_decide().values("comment").distinct().count(),
     }

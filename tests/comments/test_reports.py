@@ -238,3 +238,16 @@ def test_the_reporter_is_told_their_report_was_reviewed_and_nothing_more(
     client.force_login(member)
     response = client.get(reverse("comments:report", args=[kept.pk]), follow=True)
     assert "A moderator has reviewed your report" in response.content.decode()
+
+
+def test_a_comment_its_author_deleted_leaves_the_reported_queue(client):
+    target = comment(author=UserFactory())
+    report(target)
+    target.delete_by_author(by=target.author)
+    mo = moderator()
+    client.force_login(mo)
+    assert reported_queue(client) == []
+    index = client.get(reverse("admin:index")).content.decode()
+    reported_row = index[index.index("Reported comments") :].split("</tr>")[0]
+    assert "<td>0</td>" in reported_row
+    assert not target.keep(by=mo)
