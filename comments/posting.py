@@ -27,6 +27,7 @@ from comments.models import (
     fold,
 )
 from comments.models.discussion import MAX_DEPTH
+from comments.models.moderation import usual_wait_words
 
 
 @dataclass
@@ -271,10 +272,18 @@ HELD_MESSAGE = gettext_lazy(
     "Thank you. Your comment is awaiting moderation: a moderator will "
     "read it soon, and then it will appear for everyone."
 )
+HELD_MESSAGE_WAIT = gettext_lazy(
+    "Thank you. Your comment is awaiting moderation: a moderator usually "
+    "reads held comments within %(wait)s, and then it will appear for everyone."
+)
 
 
 def _held(rule, reason):
-    return Verdict("hold", rule=rule, reason=reason, message=str(HELD_MESSAGE))
+    """A hold: `reason` names the rule for moderators; the author is told only
+    that the comment awaits moderation, and how long that usually takes."""
+    wait = usual_wait_words()
+    message = HELD_MESSAGE_WAIT % {"wait": wait} if wait else str(HELD_MESSAGE)
+    return Verdict("hold", rule=rule, reason=reason, message=message)
 
 
 def _is_trusted(author):
@@ -425,7 +434,7 @@ def judge_reports(comment):
     threshold = ModerationSettings.current().reports_to_hold
     if comment.status != Comment.Status.PUBLISHED:
         return None
-    if comment.reports.count() < threshold:
+    if comment.reports.open().count() < threshold:
         return None
     return _held(
         "reports", _("held: reported by %(count)s members") % {"count": threshold}

@@ -11,6 +11,7 @@ delete links, their comments awaiting moderation, moderators' view) is added aft
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +23,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from comments.models import Comment
+from comments.models import Comment, RemovalReason
+from comments.models.moderation import usual_wait_words
 
 ORDERS = ("oldest", "newest")
 SAMPLE_ID = 918273645
@@ -106,6 +108,8 @@ def fetch_page(discussion, *, page=1, order="oldest", include=None, moderator=Fa
             "body_html",
             "status",
             "status_reason",
+            "public_reason_id",
+            "author_note",
             "created_at",
             "edited_at",
         )
@@ -163,6 +167,8 @@ class Renderer:
             "staff": escape(_("%(site)s team") % {"site": settings.SITE_NAME}),
             "edited": _("edited"),
             "pending": _("Awaiting moderation"),
+            "note": _("Note from the moderators:"),
+            "internal": _("For moderators:"),
         }
         # URL patterns resolved once per page, not once per comment.
         self.urls = {
@@ -254,11 +260,12 @@ class Renderer:
             f'<article class="comment-card" aria-labelledby="comment-{row.pk}-by">'
         ]
         if placeholder:
-            reason = PLACEHOLDERS.get(status, PLACEHOLDERS[Comment.Status.REMOVED])
-            message = escape(_(reason))
-            removed = status in (Comment.Status.REMOVED, Comment.Status.REJECTED)
-            if removed and row.status_reason:
-                message = f"{message}: {escape(row.status_reason)}"
+            placeholder_text = PLACEHOLDERS.get(
+                status, PLACEHOLDERS[Comment.Status.REMOVED]
+            )
+            # Readers see the decision and its public reason, never the rule or
+            # the moderator's own words.
+            message = escape(_(placeholder_text)) + self.public_reason(row)
             parts.append(
                 f'<p class="comment-meta" id="comment-{row.pk}-by">'
                 f"<strong>{message}</strong></p>"
@@ -324,14 +331,44 @@ class Renderer:
     def _parent_name(self, row, names):
         return names.get(row.parent_id) or escape(_("an earlier comment"))
 
+    @cached_property
+    def reasons(self):
+        """The public reasons by id: one query, only for a page that shows one."""
+        return dict(RemovalReason.objects.values_list("pk", "label"))
+
+    def public_reason(self, row):
+        """ " · Off-topic" for a comment removed with a public reason, else ""."""
+        label = row.public_reason_id and self.reasons.get(row.public_reason_id)
+        return f" · {escape(label)}" if label else ""
+
+    @cached_property
+    def held_label(self):
+        """ "Awaiting moderation", and to its author how long that usually takes."""
+        label = self.text["pending"]
+        if not self.moderator and (wait := usual_wait_words()):
+            label += _(" · a moderator usually reads held comments within %(wait)s") % {
+                "wait": wait
+            }
+        return escape(label)
+
     def status_note(self, row):
-        label = escape(Comment.Status(row.status).label)
+        """What a hidden comment's author (or a moderator) reads above it: the
+        decision, its public reason and the note to the author; how long a held
+        comment usually waits; and, for moderators only, the internal reason."""
         if row.status == Comment.Status.PENDING:
-            label = escape(self.text["pending"])
-        reason = f": {escape(row.status_reason)}" if row.status_reason else ""
-        return (
-            f'<p class="status-note" role="note"><strong>{label}</strong>{reason}</p>'
-        )
+            label = self.held_label
+        else:
+            label = escape(Comment.Status(row.status).label) + self.public_reason(row)
+        parts = [f'<p class="status-note" role="note"><strong>{label}</strong>']
+        if row.author_note:
+            parts.append(f"<br>{self.text['note']} {escape(row.author_note)}")
+        if self.moderator and row.status_reason:
+            parts.append(
+                f'<br><span class="internal">{self.text["internal"]} '
+                f"{escape(row.status_reason)}</span>"
+            )
+        parts.append("</p>")
+        return "".join(parts)
 
     def continue_link(self, row, replies):
         url = self.urls["comments:thread"].format(row.pk)
@@ -344,18 +381,31 @@ class Renderer:
 
 
 def cache_key(discussion, page, order):
-    state = "open" if discussion.is_open else "closed"
+    state = "open" if discussion.takes_replies else "closed"
     return f"thread:{discussion.pk}:{discussion.version}:{state}:{order}:{page}"
 
 
+def _pages_key(discussion):
+    return cache_key(discussion, "count", "any")
+
+
 def render_page(discussion, *, page=1, order="oldest", include=(), moderator=False):
-    """One page of a discussion as HTML. Public pages come from the cache."""
+    """One page of a discussion as HTML. Public pages come from the cache.
+
+    Only the page numbers that exist are cached: a number past the end is
+    clamped to the last page first (the page count is cached beside the pages),
+    so that ?page=99999 cannot fill the cache with copies of the last page.
+    """
     personal = bool(include) or moderator
-    key = cache_key(discussion, page, order)
     if not personal:
-        cached = cache.get(key)
-        if cached is not None:
-            return ThreadPage(**cached)
+        key, pages_key = cache_key(discussion, page, order), _pages_key(discussion)
+        found = cache.get_many([key, pages_key])
+        if key in found:
+            return ThreadPage(**found[key])
+        if pages_key in found:
+            clamped = min(max(1, page), found[pages_key])
+            if (cached := cache.get(cache_key(discussion, clamped, order))) is not None:
+                return ThreadPage(**cached)
     rows, number, num_pages = fetch_page(
         discussion,
         page=page,
@@ -365,7 +415,7 @@ def render_page(discussion, *, page=1, order="oldest", include=(), moderator=Fal
     )
     shown = visible(rows, include=set(include), moderator=moderator)
     renderer = Renderer(
-        include=include, moderator=moderator, replies_open=discussion.is_open
+        include=include, moderator=moderator, replies_open=discussion.takes_replies
     )
     html = renderer.render(rows, shown)
     result = {
@@ -375,7 +425,13 @@ def render_page(discussion, *, page=1, order="oldest", include=(), moderator=Fal
         "html": html,
     }
     if not personal:
-        cache.set(key, result, CACHE_SECONDS)
+        cache.set_many(
+            {
+                cache_key(discussion, number, order): result,
+                _pages_key(discussion): num_pages,
+            },
+            CACHE_SECONDS,
+        )
     return ThreadPage(**result)
 
 

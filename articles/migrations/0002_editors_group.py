@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from config.data_migrations import delete_group, grant
 
 EDITORS = "Editors"
 PERMISSIONS = [
@@ -11,22 +12,15 @@ PERMISSIONS = [
 
 
 def create_editors(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    group.permissions.set([
-        Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
-        for app, action, model in PERMISSIONS
-    ])
+    grant(
+        apps,
+        EDITORS,
+        [(app, f"{action}_{model}") for app, action, model in PERMISSIONS],
+    )
 
 
 def remove_editors(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+    delete_group(apps, EDITORS)
 
 
 class Migration(migrations.Migration):

@@ -5,16 +5,14 @@ and every decision is a status transition (Moderatable) with a reason and a reco
 Everything is gated by the `moderate_comment` permission, for proxies too.
 """
 
-from comments.admin.comments import (
-    CommentAdmin,
-    PendingCommentAdmin,
-    ReportedCommentAdmin,
-)
-from comments.admin.safeguards import RestrictionAdmin
+from comments.admin.comments import CommentAdmin
+from comments.admin.queues import PendingCommentAdmin, ReportedCommentAdmin
+from comments.admin.safeguards import RemovalReasonAdmin, RestrictionAdmin
 
 __all__ = [
     "CommentAdmin",
     "PendingCommentAdmin",
+    "RemovalReasonAdmin",
     "ReportedCommentAdmin",
     "RestrictionAdmin",
 ]

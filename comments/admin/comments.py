@@ -1,53 +1,50 @@
-"""Comments in the admin: the lists, the queues, and the actions on them."""
+"""Comments in the admin: the lists, the queues, and the decisions on them.
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.template.response import TemplateResponse
+Every decision comes from the one table of transitions (comments.models
+.moderation.TRANSITIONS): the batch actions of the lists, the buttons of each
+queue row (comments.admin.queues) and the "Decide" box of a comment's page.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext
 
+from comments.admin.decisions import Decisions, ReasonForm, decision_action
+from comments.admin.lists import CheckedListAdmin
 from comments.models import (
     Comment,
+    Discussion,
     MemberNote,
     ModerationRecord,
-    PendingComment,
     Report,
-    ReportedComment,
     Restriction,
 )
-from comments.models.discussion import OWNER_RELATIONS
+from comments.models.transitions import DECISIONS, KEEP
+from comments.owners import registry
 
 MODERATE = "comments.moderate_comment"
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=300,
-        help_text=_("The author sees it on their comment; keep it kind and specific."),
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
-
-
 class HasReportsFilter(admin.SimpleListFilter):
-    title = _("reports")
+    title = _("open reports")
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Has reports")), ("no", _("No reports"))]
+        return [("yes", _("Has open reports")), ("no", _("No open reports"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(report_count__gt=0)
+            return queryset.filter(open_reports__gt=0)
         if self.value() == "no":
-            return queryset.filter(report_count=0)
+            return queryset.filter(open_reports=0)
         return queryset
 
 
@@ -61,17 +58,17 @@ class PageFilter(admin.SimpleListFilter):
         recent = Comment.objects.order_by("-created_at").values_list(
             "discussion", flat=True
         )[:500]
-        from comments.models import Discussion
-
         discussions = Discussion.objects.filter(pk__in=recent).select_related(
-            *OWNER_RELATIONS
+            *registry.related_names()
         )[:30]
         return [(d.pk, str(_owner(d))) for d in discussions]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(discussion=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            raise IncorrectLookupParameters(f"page {self.value()!r}")
+        return queryset.filter(discussion=int(self.value()))
 
 
 def _owner(discussion):
@@ -98,7 +95,7 @@ class ModerationRecordInline(admin.TabularInline):
 
 class ReportInline(admin.TabularInline):
     model = Report
-    fields = ["created_at", "reporter", "reason", "note"]
+    fields = ["created_at", "reporter", "reason", "note", "resolved_at", "resolved_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -111,16 +108,14 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(Decisions, CheckedListAdmin):
     list_display = [
         "excerpt",
         "author_info",
         "page",
-        "status",
-        "status_reason",
+        "status_and_reason",
         "report_count",
         "created_at",
-        "in_thread",
     ]
     list_filter = ["status", PageFilter, HasReportsFilter, "created_at"]
     search_fields = [
@@ -133,7 +128,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     list_per_page = 50
-    actions = ["approve", "reject", "mark_spam", "remove", "restore"]
+    actions = [decision_action(transition) for transition in DECISIONS]
     inlines = [ModerationRecordInline, ReportInline]
     fields = [
         "in_thread",
@@ -143,27 +138,28 @@ class CommentAdmin(admin.ModelAdmin):
         "replying_to",
         "status",
         "status_reason",
+        "public_reason",
+        "author_note",
         "created_at",
         "edited_at",
         "body",
     ]
     readonly_fields = fields
     change_form_template = "admin/comments/comment_change_form.html"
-    # The decisions offered on a comment's own page: action, the status it leads
-    # to, and whether it asks for a reason. Approve and Restore both publish.
-    DECISIONS = [
-        ("approve", "published", _("Approve")),
-        ("restore", "published", _("Restore")),
-        ("reject", "rejected", _("Reject (with a reason)")),
-        ("mark_spam", "spam", _("Mark as spam")),
-        ("remove", "removed", _("Remove (with a reason)")),
-    ]
 
     def get_queryset(self, request):
         queryset = (
             self.model._default_manager.get_queryset()
-            .select_related("author", *[f"discussion__{r}" for r in OWNER_RELATIONS])
-            .annotate(report_count=Count("reports"))
+            .select_related(
+                "author",
+                "public_reason",
+                *[f"discussion__{r}" for r in registry.related_names()],
+            )
+            .annotate(
+                open_reports=Count(
+                    "reports", filter=Q(reports__resolved_at__isnull=True)
+                )
+            )
         )
         ordering = self.get_ordering(request)  # may name the annotation
         return queryset.order_by(*ordering) if ordering else queryset
@@ -271,167 +267,55 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(parent.body).chars(300),
         )
 
+    def restrict_url(self, comment):
+        """The restriction form, filled in for this comment's author: a week's
+        suspension of the member, or of the guest's email and address."""
+        if comment.author_id:
+            who = {"member": comment.author_id}
+        else:
+            who = {"guest_email": comment.guest_email}
+            if comment.ip_address:
+                who["ip_address"] = comment.ip_address
+        until = timezone.localtime() + timezone.timedelta(days=7)
+        query = {"kind": Restriction.Kind.SUSPEND, "until": f"{until:%Y-%m-%dT%H:%M}"}
+        return reverse("admin:comments_restriction_add") + "?" + urlencode(query | who)
+
+    def offered(self, comment):
+        """The decisions that apply to this comment now, in the table's order."""
+        offered = [t for t in DECISIONS if comment.can(t.verb)]
+        if comment.can(KEEP.verb) and comment.reports.open().exists():
+            offered.insert(0, KEEP)
+        return offered
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and self.has_moderate_permission(request):
-            context["decisions"] = [
-                (action, label)
-                for action, status, label in self.DECISIONS
-                if obj.can_become(status)
-                and (action != "approve" or obj.status == "pending")
-                and (action != "restore" or obj.status != "pending")
-            ]
-            context["changelist_url"] = reverse("admin:comments_comment_changelist")
+            context["decisions"] = self.offered(obj)
+            context["reason_form"] = ReasonForm()
+            context["decide_url"] = self.decide_url(
+                obj, filters=request.GET.get("_changelist_filters", "")
+            )
+            context["restrict_url"] = self.restrict_url(obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_and_reason(self, comment):
+        if not comment.status_reason:
+            return comment.get_status_display()
+        return format_html(
+            "{}<br><small>{}</small>",
+            comment.get_status_display(),
+            comment.status_reason,
+        )
 
     @admin.display(description=_("page"))
     def page(self, comment):
         return _owner(comment.discussion)
 
-    @admin.display(description=_("reports"), ordering="report_count")
+    @admin.display(description=_("open reports"), ordering="open_reports")
     def report_count(self, comment):
-        return comment.report_count
+        return comment.open_reports
 
     @admin.display(description=_("on the site"))
     def in_thread(self, comment):
         url = reverse("comments:moderate_in_thread", args=[comment.pk])
         return format_html('<a href="{}">{}</a>', url, _("View in thread"))
-
-    # Actions: each calls the model's transition, one comment at a time, so that
-    # every change is recorded and counted (never queryset.update()).
-    def _apply(self, request, queryset, verb, done_message, **kwargs):
-        changed = skipped = 0
-        for comment in queryset.select_related("discussion"):
-            if getattr(comment, verb)(by=request.user, **kwargs):
-                changed += 1
-                self.log_change(request, comment, f"{verb}: {kwargs.get('reason', '')}")
-            else:
-                skipped += 1
-        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s comment was left as it was: that change does not "
-                    "apply to its status.",
-                    "%(count)s comments were left as they were: that change does not "
-                    "apply to their status.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
-
-    def _with_reason(self, request, queryset, verb, title, done_message):
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                try:
-                    self._apply(
-                        request,
-                        queryset,
-                        verb,
-                        done_message,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ValidationError as error:
-                    self.message_user(request, error.messages[0], messages.ERROR)
-                return None
-        else:
-            form = ReasonForm()
-        return TemplateResponse(
-            request,
-            "admin/comments/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "comments": queryset,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-    @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "approve",
-            ngettext_lazy(
-                "Approved %(count)s comment.", "Approved %(count)s comments.", "count"
-            ),
-        )
-
-    @admin.action(
-        description=_("Reject selected comments (with a reason)"),
-        permissions=["moderate"],
-    )
-    def reject(self, request, queryset):
-        return self._with_reason(
-            request,
-            queryset,
-            "reject",
-            _("Reject comments"),
-            ngettext_lazy(
-                "Rejected %(count)s comment.", "Rejected %(count)s comments.", "count"
-            ),
-        )
-
-    @admin.action(
-        description=_("Mark selected comments as spam"), permissions=["moderate"]
-    )
-    def mark_spam(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "mark_spam",
-            ngettext_lazy(
-                "Marked %(count)s comment as spam.",
-                "Marked %(count)s comments as spam.",
-                "count",
-            ),
-        )
-
-    @admin.action(
-        description=_("Remove selected comments (with a reason)"),
-        permissions=["moderate"],
-    )
-    def remove(self, request, queryset):
-        return self._with_reason(
-            request,
-            queryset,
-            "remove",
-            _("Remove comments"),
-            ngettext_lazy(
-                "Removed %(count)s comment.", "Removed %(count)s comments.", "count"
-            ),
-        )
-
-    @admin.action(description=_("Restore selected comments"), permissions=["moderate"])
-    def restore(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "restore",
-            ngettext_lazy(
-                "Restored %(count)s comment.", "Restored %(count)s comments.", "count"
-            ),
-        )
-
-
-@admin.register(PendingComment)
-class PendingCommentAdmin(CommentAdmin):
-    ordering = ["created_at"]  # oldest waits longest: first
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Comment.Status.PENDING)
-
-
-@admin.register(ReportedComment)
-class ReportedCommentAdmin(CommentAdmin):
-    def get_ordering(self, request):
-        return ["-report_count", "-created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(report_count__gt=0)

@@ -3,21 +3,24 @@ notes on members, words and thresholds."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from comments.admin.lists import CheckedListAdmin
 from comments.models import (
     Comment,
     MemberNote,
     ModerationRecord,
     ModerationSettings,
     ModerationWord,
+    RemovalReason,
     Restriction,
 )
 
 
-class ReadOnlyForModerators(admin.ModelAdmin):
+class ReadOnlyForModerators(CheckedListAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -49,7 +52,16 @@ class RestrictionForm(forms.ModelForm):
     remove_comments = forms.BooleanField(
         label=_("Also remove all their published comments"),
         required=False,
-        help_text=_("Each is removed with the reason above; replies keep their place."),
+        help_text=_("Replies keep their place."),
+    )
+    public_reason = forms.ModelChoiceField(
+        label=_("Public reason for the removals"),
+        queryset=RemovalReason.objects.filter(is_active=True),
+        required=False,
+        help_text=_(
+            "Readers see “Removed by a moderator · <reason>”; the member "
+            "reads the restriction's reason as a note on each comment."
+        ),
     )
 
     class Meta:
@@ -66,7 +78,7 @@ class RestrictionForm(forms.ModelForm):
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(admin.ModelAdmin):
+class RestrictionAdmin(CheckedListAdmin):
     form = RestrictionForm
     list_display = ["__str__", "kind", "until", "reason", "created_by", "created_at"]
     list_filter = ["kind", "created_at"]
@@ -79,6 +91,21 @@ class RestrictionAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["member"]
     list_select_related = ["member", "created_by"]
+
+    def get_changeform_initial_data(self, request):
+        """The form filled in from the query string ("Restrict this author"),
+        leaving out any value its field would refuse, so that a mangled link
+        opens an emptier form rather than a server error."""
+        fields = RestrictionForm.base_fields
+        initial = {}
+        for name, value in super().get_changeform_initial_data(request).items():
+            if name in fields:
+                try:
+                    fields[name].clean(value)
+                except (ValidationError, ValueError, TypeError, OverflowError):
+                    continue
+            initial[name] = value
+        return initial
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -96,8 +123,17 @@ class RestrictionAdmin(admin.ModelAdmin):
                 )
                 .select_related("discussion")
             )
+            public_reason = form.cleaned_data.get("public_reason")
             count = sum(
-                bool(c.remove(by=request.user, reason=obj.reason)) for c in comments
+                bool(
+                    c.remove(
+                        by=request.user,
+                        public_reason=public_reason,
+                        note=obj.reason,
+                        reason=obj.reason,
+                    )
+                )
+                for c in comments
             )
             self.message_user(
                 request,
@@ -109,7 +145,7 @@ class RestrictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberNote)
-class MemberNoteAdmin(admin.ModelAdmin):
+class MemberNoteAdmin(CheckedListAdmin):
     list_display = ["member", "text", "author", "created_at"]
     search_fields = ["member__display_name", "member__email", "text"]
     autocomplete_fields = ["member"]
@@ -123,7 +159,7 @@ class MemberNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationWord)
-class ModerationWordAdmin(admin.ModelAdmin):
+class ModerationWordAdmin(CheckedListAdmin):
     list_display = ["word", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["word"]
@@ -161,3 +197,17 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
             if settings is not None:
                 return redirect("admin:comments_moderationsettings_change", settings.pk)
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(RemovalReason)
+class RemovalReasonAdmin(CheckedListAdmin):
+    """The public reasons moderators pick from. A reason is retired (no longer
+    offered) rather than deleted: the comments removed with it keep it."""
+
+    list_display = ["label", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    fields = ["label", "position", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from config.data_migrations import delete_group, grant
 
 MODERATORS = "Moderators"
 # Exactly what moderating needs: comments, reports, posting rights, words and
@@ -21,24 +22,11 @@ PERMISSIONS = [
 
 
 def create_moderators(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=MODERATORS)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in PERMISSIONS
-        ]
-    )
+    grant(apps, MODERATORS, PERMISSIONS)
 
 
 def remove_moderators(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=MODERATORS).delete()
+    delete_group(apps, MODERATORS)
 
 
 class Migration(migrations.Migration):

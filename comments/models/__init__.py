@@ -1,4 +1,5 @@
-"""Comments' models, in two modules: the thread itself and its moderation."""
+"""Comments' models: the thread itself, the transitions of a comment's status,
+what moderation keeps, and the admin's queues."""
 
 from comments.models.discussion import (  # noqa: F401
     Comment,
@@ -8,12 +9,13 @@ from comments.models.discussion import (  # noqa: F401
 )
 from comments.models.moderation import (  # noqa: F401
     MemberNote,
-    Moderatable,
     ModerationRecord,
     ModerationSettings,
     ModerationWord,
+    RemovalReason,
     Report,
     Restriction,
     fold,
 )
 from comments.models.queues import PendingComment, ReportedComment  # noqa: F401
+from comments.models.transitions import Moderatable, Status  # noqa: F401

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.markup import render_markup
-from comments.models.moderation import Moderatable
+from comments.models.transitions import Moderatable, Status
 from comments.owners import registry
 
 # Each level of a comment's sort path is its id in base 36, zero-padded to a fixed
@@ -17,18 +17,6 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 # A guest may edit or delete the comments posted from this browser session.
 GUEST_SESSION_KEY = "kindred_guest_comments"
 MODERATE = "comments.moderate_comment"
-
-
-class _OwnerRelations:
-    """The registry's related_names, read when iterated. Only comments/admin
-    still imports OWNER_RELATIONS; once it calls registry.related_names() this
-    goes."""
-
-    def __iter__(self):
-        return iter(registry.related_names())
-
-
-OWNER_RELATIONS = _OwnerRelations()
 
 
 def path_step(pk: int) -> str:
@@ -91,6 +79,12 @@ class Discussion(models.Model):
     def may_write(self, user):
         """Whether the page lets `user` write here now (is_open aside)."""
         return registry.may_write(self, user)
+
+    @property
+    def takes_replies(self):
+        """Open, and its page is out: a draft that an editor previews offers no
+        Reply links."""
+        return self.is_open and self.may_write(None)
 
     @property
     def is_open(self):
@@ -158,13 +152,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(Moderatable, models.Model):
-    class Status(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        PENDING = "pending", _("Awaiting moderation")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Spam")
-        REMOVED = "removed", _("Removed by a moderator")
-        DELETED = "deleted", _("Deleted by the author")
+    Status = Status  # defined beside the transitions that move between them
 
     discussion = models.ForeignKey(
         Discussion,
@@ -204,10 +192,28 @@ class Comment(Moderatable, models.Model):
         db_index=True,
     )
     status_reason = models.CharField(
-        _("reason"),
+        _("internal reason"),
         max_length=300,
         blank=True,
-        help_text=_("Why it was held, rejected or removed; shown to its author."),
+        help_text=_(
+            "Why it was held, rejected or removed, with the rule's name: for "
+            "moderators only."
+        ),
+    )
+    public_reason = models.ForeignKey(
+        "comments.RemovalReason",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("public reason"),
+        help_text=_("What readers see of a removal."),
+    )
+    author_note = models.CharField(
+        _("note to the author"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown to the author only, beside the public reason."),
     )
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)

@@ -1,82 +1,96 @@
-"""Moderation: transitions on comments, their records, reports and posting rights.
-
-Every change of a comment's status goes through Moderatable.transition(), used by
-the admin and the site alike, and leaves a ModerationRecord: who, when, from what
-to what, why. Nothing here deletes a comment: removal keeps the node, so replies
-keep their place.
-"""
+"""What moderation keeps besides the transitions (comments.models.transitions):
+public reasons, the record of every change, reports, restrictions on people,
+notes, words and thresholds."""
 
 import re
+import statistics
 import unicodedata
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from comments.models.transitions import KEEP, Status
+
+KEEPABLE = KEEP.sources
 
 
-class Moderatable:
-    """Transition methods for Comment. Statuses are Comment.Status values."""
+class RemovalReason(models.Model):
+    """The public reasons a moderator picks from, kept in the admin: readers see
+    "Removed by a moderator · <label>"."""
 
-    # to-status: the statuses it may come from
-    ALLOWED = {
-        "published": {"pending", "rejected", "spam", "removed"},
-        "pending": {"published"},
-        "rejected": {"pending", "published", "spam"},
-        "spam": {"pending", "published", "rejected", "removed"},
-        "removed": {"published", "pending"},
-        "deleted": {"published", "pending"},
-    }
+    label = models.CharField(_("reason"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Retired reasons stay on the comments that carry them."),
+    )
 
-    def approve(self, *, by):
-        return self.transition("published", by=by)
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("public reason")
+        verbose_name_plural = _("public reasons")
 
-    def reject(self, *, by, reason):
-        return self.transition("rejected", by=by, reason=reason)
+    def __str__(self):
+        return self.label
 
-    def mark_spam(self, *, by, reason=""):
-        return self.transition("spam", by=by, reason=reason)
 
-    def remove(self, *, by, reason):
-        return self.transition("removed", by=by, reason=reason)
+# How many recent decisions on held comments the usual wait is taken from, and
+# for how long it is cached (it is read on every held post and held comment).
+WAIT_SAMPLE = 50
+WAIT_CACHE_SECONDS = 10 * 60
 
-    def restore(self, *, by):
-        return self.transition("published", by=by)
 
-    def hold(self, *, reason, rule="", by=None):
-        return self.transition("pending", by=by, reason=reason, rule=rule)
-
-    def delete_by_author(self, *, by=None):
-        return self.transition("deleted", by=by)
-
-    def can_become(self, status):
-        return self.status in self.ALLOWED[status]
-
-    @transaction.atomic
-    def transition(self, status, *, by=None, reason="", rule=""):
-        """Move to `status`, recording who, when and why; False if not allowed."""
-        if not self.can_become(status):
-            return False
-        if status in ("rejected", "removed") and not reason.strip():
-            raise ValidationError(_("Give a reason: the author will see it."))
-        before = self.status
-        self.status = status
-        # The reason shown to the author is kept for held, rejected and removed
-        # comments; approving or restoring clears it.
-        self.status_reason = "" if status == "published" else reason.strip()
-        self.save(update_fields=["status", "status_reason", "updated_at"])
-        ModerationRecord.objects.create(
-            comment=self,
-            actor=by if by and by.is_authenticated else None,
-            from_status=before,
-            to_status=status,
-            rule=rule,
-            reason=reason.strip(),
+class ModerationRecordQuerySet(models.QuerySet):
+    def usual_wait(self, now=None):
+        """The median time from posting to a moderator's decision over the last
+        WAIT_SAMPLE held comments decided in the past 30 days, or None."""
+        now = now or timezone.now()
+        decided = (
+            self.filter(
+                from_status=Status.PENDING,
+                actor__isnull=False,
+                created_at__gte=now - timezone.timedelta(days=30),
+            )
+            .annotate(waited=models.F("created_at") - models.F("comment__created_at"))
+            .order_by("-created_at")
+            .values_list("waited", flat=True)[:WAIT_SAMPLE]
         )
-        delta = (status == "published") - (before == "published")
-        self.discussion.record_change(published_delta=delta)
-        return True
+        waits = [waited for waited in decided if waited.total_seconds() >= 0]
+        return statistics.median(waits) if waits else None
+
+
+def roughly(duration):
+    """A wait in the words a person would use: "about 3 hours"."""
+    minutes = max(1, round(duration.total_seconds() / 60))
+    if minutes < 60:
+        minutes = max(5, round(minutes / 5) * 5)
+        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {
+            "n": minutes
+        }
+    hours = round(minutes / 60)
+    if hours < 48:
+        return ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+    days = round(hours / 24)
+    return ngettext("about %(n)s day", "about %(n)s days", days) % {"n": days}
+
+
+def usual_wait_words():
+    """How long a held comment usually waits, in words ("about 3 hours"), or ""
+    when moderators have decided nothing lately. Cached for WAIT_CACHE_SECONDS."""
+    seconds = cache.get("moderation:usual-wait")
+    if seconds is None:
+        wait = ModerationRecord.objects.usual_wait()
+        seconds = wait.total_seconds() if wait is not None else -1
+        cache.set("moderation:usual-wait", seconds, WAIT_CACHE_SECONDS)
+    if seconds < 0:
+        return ""
+    return roughly(timezone.timedelta(seconds=seconds))
 
 
 class ModerationRecord(models.Model):
@@ -101,6 +115,8 @@ class ModerationRecord(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
+    objects = ModerationRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation record")
@@ -108,6 +124,21 @@ class ModerationRecord(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has decided on yet."""
+        return self.filter(resolved_at__isnull=True)
+
+    def to_decide(self):
+        """The Reported queue's work: open reports on comments still up for a
+        decision (not deleted by their author meanwhile)."""
+        return self.open().filter(comment__status__in=KEEPABLE)
+
+    def resolve(self, *, by):
+        """Close these reports as decided by `by`; how many were closed."""
+        return self.update(resolved_at=timezone.now(), resolved_by=by)
 
 
 class Report(models.Model):
@@ -133,6 +164,22 @@ class Report(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        _("decided"),
+        null=True,
+        blank=True,
+        help_text=_("When a moderator decided on the comment; empty while open."),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports_decided",
+        verbose_name=_("decided by"),
+    )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

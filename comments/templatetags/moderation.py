@@ -1,6 +1,6 @@
 from django import template
 
-from comments.models import Comment
+from comments.models import Comment, Report
 
 register = template.Library()
 
@@ -14,5 +14,5 @@ def moderation_queues(context):
     return {
         "show": True,
         "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
-        "reported": Comment.objects.filter(reports__isnull=False).distinct().count(),
+        "reported": Report.objects.to_decide().values("comment").distinct().count(),
     }

@@ -3,10 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from comments import rendering
 from comments.models import Comment, Report
 from comments.services import report_comment
 
@@ -29,12 +31,19 @@ class ReportForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     comment = get_object_or_404(
-        Comment.objects.published().select_related("author", "discussion"), pk=pk
+        Comment.objects.published()
+        .visible_to(request)
+        .select_related("author", "discussion"),
+        pk=pk,
     )
     if comment.author_id == request.user.pk:
         messages.info(
             request, _("This is your own comment: you can edit or delete it.")
         )
+        return redirect(comment.get_absolute_url())
+    earlier = Report.objects.filter(comment=comment, reporter=request.user).first()
+    if earlier is not None:
+        messages.info(request, report_state(earlier.resolved_at is not None))
         return redirect(comment.get_absolute_url())
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,9 +70,52 @@ def report(request, pk):
     return render(request, "comments/report.html", {"comment": comment, "form": form})
 
 
+def report_state(reviewed):
+    """What a member who reported a comment is told of their report: whether a
+    moderator has reviewed it, never what was decided or by whom."""
+    if reviewed:
+        return _("A moderator has reviewed your report on this comment. Thank you.")
+    return _(
+        "You have already reported this comment; a moderator will review your report."
+    )
+
+
+def report_tools(request, discussion):
+    """For signed-in members, what goes at each comment of `discussion` that is
+    not theirs: a Report link, or, where they reported it, whether their report
+    was reviewed. One query; None for anonymous readers."""
+    if not request.user.is_authenticated:
+        return None
+    reported = dict(
+        Report.objects.filter(
+            reporter=request.user, comment__discussion=discussion
+        ).values_list("comment_id", "resolved_at")
+    )
+    pattern = reverse("comments:report", args=[rendering.SAMPLE_ID]).replace(
+        str(rendering.SAMPLE_ID), "{}"
+    )
+    label, hint = _("Report"), _("this comment to the moderators")
+    states = {
+        reviewed: format_html(
+            '<li class="report-state">{}</li>', report_state(reviewed)
+        )
+        for reviewed in (False, True)
+    }
+
+    def tools(pk):
+        if pk in reported:
+            return states[reported[pk] is not None]
+        return (
+            f'<li><a href="{pattern.format(pk)}">{label}'
+            f'<span class="visually-hidden"> {hint}</span></a></li>'
+        )
+
+    return tools
+
+
 @permission_required("comments.moderate_comment", raise_exception=True)
 def in_thread(request, pk):
     """For moderators: the comment in its thread, whatever its status."""
-    comment = get_object_or_404(Comment.objects.select_related("discussion"), pk=pk)
+    comment = get_object_or_404(Comment.objects.visible_to(request), pk=pk)
     url = reverse("comments:permalink", args=[comment.pk])
     return redirect(f"{url}?moderation=on")

@@ -16,6 +16,7 @@ from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.posting import Submission
+from comments.views import moderation
 
 
 def _order(request):
@@ -72,20 +73,6 @@ def reader_tools(own):
             ((url, label, _("your comment")) for url, label in links),
         )
     return tools
-
-
-def report_link(request):
-    """For signed-in members: a Report link at every comment but their own."""
-    if not request.user.is_authenticated:
-        return None
-    pattern = reverse("comments:report", args=[rendering.SAMPLE_ID]).replace(
-        str(rendering.SAMPLE_ID), "{}"
-    )
-    label, hint = _("Report"), _("this comment to the moderators")
-    return lambda pk: (
-        f'<li><a href="{pattern.format(pk)}">{label}'
-        f'<span class="visually-hidden"> {hint}</span></a></li>'
-    )
 
 
 def posting_block(request, discussion):
@@ -146,7 +133,7 @@ def discussion_context(request, discussion):
         moderator=moderating,
     )
     html = rendering.add_reader_tools(
-        page.html, reader_tools(own), report_link(request)
+        page.html, reader_tools(own), moderation.report_tools(request, discussion)
     )
     block = posting_block(request, discussion)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
@@ -229,10 +216,12 @@ def subthread(request, pk):
     renderer = rendering.Renderer(
         include=include,
         moderator=moderating,
-        replies_open=not posting.closed(Submission(discussion=discussion, body="")),
+        replies_open=discussion.takes_replies,
     )
     html = rendering.add_reader_tools(
-        renderer.render(rows, shown), reader_tools(own), report_link(request)
+        renderer.render(rows, shown),
+        reader_tools(own),
+        moderation.report_tools(request, discussion),
     )
     return render(
         request,

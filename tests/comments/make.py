@@ -4,13 +4,13 @@ import random
 
 from comments.bulk import insert_thread
 from comments.demo import pick_parent
-from comments.models import Comment, Discussion
+from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
 
 
 def comment(discussion=None, parent=None, status=Comment.Status.PUBLISHED, **fields):
     if discussion is None:
-        discussion = parent.discussion if parent else Discussion.objects.create()
+        discussion = parent.discussion if parent else ArticleFactory().discussion
     if "author" not in fields:
         fields.setdefault("guest_name", "Fran")
         fields.setdefault("guest_email", "fran@example.com")

@@ -226,3 +226,27 @@ def test_first_comment_is_held_until_one_is_approved():
 def test_first_comment_rule_can_be_switched_off():
     ModerationSettings.objects.create(hold_first_comments=False)
     assert posting.first_time_author(submission()) is None
+
+
+# The thread cache under odd page numbers --------------------------------------
+
+
+def test_a_page_past_the_end_is_cached_once_under_the_last_page(client):
+    from django.core.cache import cache
+
+    from comments.rendering import cache_key
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    comment(article.discussion, body="Only page")
+    discussion = article.discussion
+    for number in (99999, 5000, 2, 1, 99999):
+        response = client.get(article.get_absolute_url(), {"page": number})
+        assert response.status_code == 200
+        assert "Only page" in response.content.decode()
+    discussion.refresh_from_db()
+    assert cache.get(cache_key(discussion, 1, "oldest")) is not None
+    for number in (99999, 5000, 2):
+        assert cache.get(cache_key(discussion, number, "oldest")) is None
+    thread_keys = [k for k in cache._cache if f"thread:{discussion.pk}:" in k]
+    assert len(thread_keys) == 2  # page 1 and the page count

@@ -60,7 +60,7 @@ def test_one_query_finds_the_comments_a_reader_may_see(
     for article in pages.values():
         for n in range(5):
             comment(article.discussion, body=f"{article.title} {n}")
-    comment(body="On no page at all")
+    comment(Discussion.objects.create(), body="On no page at all")
     user = {"anonymous": None, "member": UserFactory(), "editor": editor()}[who]
     request = reader(user)
     request.user.has_perm("articles.change_article")  # read once per request

@@ -243,16 +243,10 @@ MATRIX = {
         "closed": (FORBIDDEN, {"moderator": SEEN}),
     },
 }
+
+
 # Cells that need comments/views/moderation.py to ask Comment.objects.visible_to():
 # the one-line change handed to its owner. Remove this set when it lands.
-NEEDS_MODERATION_VIEWS_SCOPE = {
-    ("report", "member"),
-    ("report", "author"),
-    ("report", "moderator"),
-    ("moderate", "moderator"),
-}
-
-
 def expected(url_name, page, role):
     default, exceptions = MATRIX[url_name]["hidden" if page in HIDDEN else page]
     return exceptions.get(role, default)
@@ -262,11 +256,7 @@ def matrix_cells():
     for url_name in MATRIX:
         for page in PAGES:
             for role in PAGE_ROLES:
-                marks = []
-                pending = (url_name, role) in NEEDS_MODERATION_VIEWS_SCOPE
-                if page in HIDDEN and pending:
-                    marks = [pytest.mark.xfail(strict=True, reason="moderation views")]
-                yield pytest.param(url_name, page, role, marks=marks)
+                yield pytest.param(url_name, page, role)
 
 
 @pytest.fixture

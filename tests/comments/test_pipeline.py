@@ -12,6 +12,7 @@ from comments.models import (
     ModerationRecord,
     ModerationSettings,
     ModerationWord,
+    RemovalReason,
     Restriction,
 )
 from comments.posting import Submission, judge
@@ -196,10 +197,16 @@ def test_author_sees_the_reason_on_a_rejected_comment(client, article):
         body="Miracle cure!",
         status=Comment.Status.PENDING,
     )
-    held.reject(by=UserFactory(), reason="Medical claims without a source")
+    held.reject(
+        by=UserFactory(),
+        public_reason=RemovalReason.objects.get(label="Medical misinformation"),
+        note="Medical claims without a source",
+        reason="held: watched word “miracle cure”",
+    )
     client.force_login(member)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Miracle cure!" in html and "Medical claims without a source" in html
+    assert "Medical misinformation" in html and "watched word" not in html
     client.force_login(UserFactory())
     assert (
         "Miracle cure!" not in client.get(article.get_absolute_url()).content.decode()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Section
-from comments.models import Comment
+from comments.models import Comment, RemovalReason
 from tests.comments.make import comment
 from tests.comments.make import thread as build_thread
 from tests.factories import ArticleFactory, UserFactory
@@ -84,9 +84,11 @@ def test_deleted_comment_with_replies_keeps_its_place(client, article):
 def test_removed_comment_shows_the_reason_and_keeps_replies(client, article):
     top = comment(article.discussion, body="Harsh words")
     comment(parent=top, body="A calm reply")
-    top.remove(by=UserFactory(), reason="Personal attack")
+    attack = RemovalReason.objects.get(label="Personal attack")
+    top.remove(by=UserFactory(), public_reason=attack, reason="rude to Lena again")
     html = thread_html(page(client, article))
-    assert "Removed by a moderator: Personal attack" in html
+    assert "Removed by a moderator · Personal attack" in html
+    assert "rude to Lena" not in html  # the moderators' own words stay theirs
     assert "Harsh words" not in html and "A calm reply" in html
 
 
