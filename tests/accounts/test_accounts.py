@@ -178,6 +178,19 @@ def test_member_page_lists_what_they_said_in_public(client, django_assert_num_qu
     assert "31 comments" in html and "The latest 20:" in html
 
 
+def test_member_page_shows_comments_as_the_discussion_does_not_as_markdown(client):
+    user = verified_member()
+    article = ArticleFactory()
+    comment(
+        article.discussion,
+        author=user,
+        body="**Bold** words and <script>alert(1)</script>\n\n- a list",
+    )
+    html = client.get(user.get_absolute_url()).content.decode()
+    assert "<strong>Bold</strong>" in html and "<li>a list</li>" in html
+    assert "**Bold**" not in html and "<script>alert(1)" not in html
+
+
 def test_settings_change_the_public_profile(client):
     user = verified_member()
     client.force_login(user)
