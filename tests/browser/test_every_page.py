@@ -53,8 +53,8 @@ def test_pages_for_everyone(page, live_server, member, scheme):
     base = live_server.url
     check(page, base + "/no-such-page/", "Page not found")
     check(page, base + member.get_absolute_url(), "Grace")
-    check(page, base + reverse("account_reset_password"), "Password Reset")
-    check(page, base + reverse("account_reset_password_done"), "Password Reset")
+    check(page, base + reverse("account_reset_password"), "Forgotten your password?")
+    check(page, base + reverse("account_reset_password_done"), "Check your email")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
