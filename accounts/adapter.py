@@ -31,6 +31,9 @@ def current_site(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject):
+        return f"[{settings.SITE_NAME}] {subject}"
+
     def send_mail(self, template_prefix, email, context):
         site = current_site(self.request)
         super().send_mail(

@@ -108,6 +108,15 @@ def test_every_email_is_kindreds_own_in_text_and_html(client, outbox, act):
     assert mail.body.endswith("The Kindred team\nkindred.example")
 
 
+def test_the_site_name_comes_from_settings(client, outbox, settings):
+    settings.SITE_NAME = "Kith"
+    sign_up(client)
+    [mail] = outbox
+    assert mail.subject.startswith("[Kith] ")
+    assert "Welcome to Kith." in mail.body and "The Kith team" in mail.body
+    assert "Kindred" not in mail.body + mail.alternatives[0][0]
+
+
 def test_emails_greet_members_by_their_display_name(client, outbox):
     sign_up(client, display_name="Ana & Bo")
     [mail] = outbox
