@@ -297,3 +297,10 @@ def test_a_used_or_wrong_link_says_so(client):
     assert "<h1>This link no longer works</h1>" in html.content.decode()
     assert f'href="{reverse("account_login")}">Log in</a>' in html.content.decode()
     assert not EmailAddress.objects.get(user=user).verified
+
+
+def test_account_settings_name_the_login_details_plainly(client):
+    client.force_login(verified_member())
+    html = client.get(reverse("accounts:settings")).content.decode()
+    assert "<h2>Email and password</h2>" in html
+    assert "Sign-in" not in html
