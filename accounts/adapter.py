@@ -49,6 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_notification_mail(template_prefix, user, context, email)
 
 
+# Here rather than in accounts/forms.py: allauth's forms import that module (our
+# SignupForm is ACCOUNT_SIGNUP_FORM_CLASS), so it cannot import them back.
 class LoginForm(AllauthLoginForm):
     """Remember me is ticked: most people log in on their own device, and being
     asked again on every visit is what makes them give up. The link for a forgotten
