@@ -14,7 +14,7 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
 
-    field_order = ["email", "display_name", "password1", "password2"]
+    field_order = ["email", "display_name", "password1"]
 
     def clean_display_name(self):
         return visible_name(self.cleaned_data["display_name"])

@@ -27,6 +27,8 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("KINDRED_SITE_NAME", default="Kindred")
+# The address emails name (kindred.example); unset, the host the request came to.
+SITE_DOMAIN = env("KINDRED_SITE_DOMAIN", default="")
 
 INSTALLED_APPS = [
     "accounts",
@@ -112,17 +114,22 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 
 # allauth: email only, verified, no enumeration, rate limits on the shared cache.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.adapter.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# One password field, with a "Show password" button, instead of typing it twice.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# One click from the email to a confirmed address (the trade-off: README, Accounts).
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+# Tell the address on file when its password or address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"
 

@@ -68,7 +68,6 @@ def test_sign_up_refuses_a_blank_looking_name(client, typed):
             "email": "ana@example.org",
             "display_name": typed,
             "password1": PASSWORD,
-            "password2": PASSWORD,
         },
     )
     refused_next_to_the_field(response, typed)

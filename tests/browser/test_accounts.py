@@ -1,43 +1,44 @@
-"""A newcomer signs up, confirms the email from var/mail, logs out and in again."""
+"""A newcomer signs up, confirms the email from var/mail, logs out and in again;
+the account pages by keyboard, with and without JavaScript."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import assert_accessible, read_mail
+from tests.conftest import NOT_TARGETS, assert_accessible, read_mail, small_targets
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "slow typing is fine here"
-# "Password" and not "Password (again)"; a required mark may follow it.
-PASSWORD_LABEL = re.compile(r"^Password\W*$")
+# The focused field's name, or a button's or link's text.
+FOCUSED = "(el => el.name || el.textContent.trim())(document.activeElement)"
 
 
 def test_newcomer_signs_up_confirms_and_logs_in(page, live_server, settings):
     ArticleFactory(title="Blood marker tracks ALS progression")
     page.goto(live_server.url)
     page.get_by_role("link", name="Sign up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Sign Up"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label("Display name").fill("Ana")
-    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Verify"))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     mail = read_mail(settings)[-1]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail).group(0)
-    page.goto(link)
-    page.get_by_role("button", name="Confirm").click()
+    page.goto(link)  # one click: no page asking to confirm again
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     page.get_by_role("link", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.get_by_label("Remember me")).to_be_checked()
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
 
@@ -45,19 +46,77 @@ def test_a_mistake_in_sign_up_is_shown_next_to_the_field(page, live_server):
     page.goto(live_server.url + "/accounts/signup/")
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label("Display name").fill("Ana")
-    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill("something else")
-    page.get_by_role("button", name="Sign Up").click()
-    again = page.get_by_label("Password (again)")
-    expect(again).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#id_password2_error")).to_contain_text("same password")
+    page.get_by_label("Password").fill("123")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_password1_error")).to_contain_text("too short")
     expect(page.get_by_label("Email")).to_have_value("ana@example.org")
+    expect(page.get_by_label("Display name")).to_have_value("Ana")
     assert_accessible(page)
+
+
+def test_show_password_works_by_keyboard(page, live_server):
+    page.goto(live_server.url + "/accounts/signup/")
+    password = page.get_by_label("Password")
+    password.fill(PASSWORD)
+    page.keyboard.press("Tab")
+    toggle = page.get_by_role("button", name="Show password")
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("Enter")
+    expect(password).to_have_attribute("type", "text")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Space")
+    expect(password).to_have_attribute("type", "password")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(password).to_have_value(PASSWORD)
+
+
+def test_without_javascript_the_password_stays_hidden_and_nothing_is_dead(
+    browser, live_server
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/signup/")
+    expect(page.get_by_label("Password")).to_have_attribute("type", "password")
+    expect(page.get_by_role("button", name="Show password")).to_have_count(0)
+    context.close()
+
+
+def test_log_in_tabs_from_password_to_remember_me_to_the_button(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").focus()
+    stops = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    assert stops == [
+        "password",
+        "Show password",
+        "remember",
+        "Log in",
+        "Forgot your password?",
+    ]
 
 
 @pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+    "path, heading",
+    [
+        ("/accounts/login/", "Log in"),
+        ("/accounts/signup/", "Sign up"),
+        ("/accounts/password/reset/", "Forgotten your password?"),
+        ("/accounts/password/reset/key/1-used/", "This link no longer works"),
+        ("/accounts/password/reset/key/done/", "Your password was changed"),
+        ("/accounts/confirm-email/used/", "This link no longer works"),
+    ],
 )
-def test_account_pages_have_no_accessibility_violations(page, live_server, path):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_account_pages_are_accessible_with_large_targets(
+    page, live_server, path, heading, scheme
+):
+    page.emulate_media(color_scheme=scheme)
     page.goto(live_server.url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert_accessible(page)
+    assert small_targets(page, within="main", skip=NOT_TARGETS) == []

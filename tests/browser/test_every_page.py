@@ -53,8 +53,8 @@ def test_pages_for_everyone(page, live_server, member, scheme):
     base = live_server.url
     check(page, base + "/no-such-page/", "Page not found")
     check(page, base + member.get_absolute_url(), "Grace")
-    check(page, base + reverse("account_reset_password"), "Password Reset")
-    check(page, base + reverse("account_reset_password_done"), "Password Reset")
+    check(page, base + reverse("account_reset_password"), "Forgotten your password?")
+    check(page, base + reverse("account_reset_password_done"), "Check your email")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -67,7 +67,7 @@ def test_pages_for_members(page, live_server, member, scheme):
     check(page, base + reverse("accounts:settings"), "Account settings")
     check(page, base + reverse("account_email"), "Email Address")
     check(page, base + reverse("account_change_password"), "Change Password")
-    check(page, base + reverse("account_logout"), "Sign Out")
+    check(page, base + reverse("account_logout"), "Log out")
     edit = reverse("comments:edit", args=[mine.pk])
     delete = reverse("comments:delete", args=[mine.pk])
     check(page, base + edit, "Edit your comment")
