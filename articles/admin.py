@@ -45,6 +45,7 @@ class ArticleForm(forms.ModelForm):
             "image",
             "image_alt",
             "image_caption",
+            "image_credit",
             "study_title",
             "study_journal",
             "study_url",
@@ -150,7 +151,10 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "is_lead", "comments_closed"]},
         ),
-        (_("Image"), {"fields": ["image", "image_alt", "image_caption"]}),
+        (
+            _("Image"),
+            {"fields": ["image", "image_alt", "image_caption", "image_credit"]},
+        ),
         (
             _("The study reported on"),
             {"fields": ["study_title", "study_journal", "study_url"]},
