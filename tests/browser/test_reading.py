@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_look import jpeg
 from tests.conftest import assert_accessible, small_targets
 from tests.factories import ArticleFactory, SectionFactory, TagFactory, UserFactory
 
@@ -27,6 +28,10 @@ def news():
         tags=[tag],
         authors=[editor],
         is_lead=True,
+        image=jpeg(1600, 900),
+        image_alt="A teal field under a pale sky",
+        image_caption="Neurofilament light, drawn as a landscape.",
+        image_credit="Illustration: Kindred",
         study_title="Neurofilament light in a phase 2 trial",
         study_journal="Journal of Imaginary Neurology",
         study_url="https://doi.org/10.5555/kindred.1",
