@@ -5,6 +5,7 @@ Serves the seeded demo database with Django's development server on a free port,
 drives chromium through Playwright, then stops the server.
 """
 
+import os
 import socket
 import subprocess
 import sys
@@ -53,13 +54,34 @@ def serve(port):
     raise SystemExit("The development server did not start.")
 
 
-def shoot(browser, base):
+def not_found_page():
+    """The 404 page readers get: the development server (DEBUG) shows Django's
+    technical page instead, so render it here as production does."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    settings.DEBUG = False
+    return Client(HTTP_HOST="127.0.0.1").get(PAGES["not-found"]).content
+
+
+def shoot(browser, base, missing):
     for device, width in WIDTHS.items():
         for scheme in ("light", "dark"):
             context = browser.new_context(
                 viewport={"width": width, "height": 900}, color_scheme=scheme
             )
             page = context.new_page()
+            page.route(
+                base + PAGES["not-found"],
+                lambda route: route.fulfill(
+                    status=404, body=missing, content_type="text/html; charset=utf-8"
+                ),
+            )
             for name, path in PAGES.items():
                 page.goto(base + path, wait_until="networkidle")
                 # Bring the lazy images below the fold in, as a reader scrolling would.
@@ -81,6 +103,7 @@ def shoot(browser, base):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
+    missing = not_found_page()  # before Playwright's event loop starts
     port = free_port()
     server = serve(port)
     try:
@@ -88,7 +111,7 @@ def main():
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]
             )
-            shoot(browser, f"http://127.0.0.1:{port}")
+            shoot(browser, f"http://127.0.0.1:{port}", missing)
             browser.close()
     finally:
         server.terminate()
