@@ -9,7 +9,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, SectionFactory
+from tests.comments.make import comment
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,3 +138,15 @@ def test_community_pages_are_linked_from_every_footer(page, live_server, article
         footer.get_by_role("link", name=name, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page).to_have_url(live_server.url + reverse("pages:contact"))
+
+
+def test_only_the_removed_comment_carries_the_warning_bar(page, live_server, article):
+    removed = comment(article.discussion, body="Buy my cure.")
+    removed.remove(by=UserFactory(is_staff=True), reason="Advertising")
+    reply = comment(parent=removed, body="Please do not sell things here.")
+    page.goto(live_server.url + article.get_absolute_url())
+    bar = "el => getComputedStyle(el).borderLeftWidth"
+    card = page.locator(f"#comment-{removed.pk} > .comment-card")
+    expect(card).to_contain_text("Removed by a moderator")
+    assert card.evaluate(bar) == "4px"
+    assert page.locator(f"#comment-{reply.pk} > .comment-card").evaluate(bar) == "0px"
