@@ -2,6 +2,17 @@
 
 from django.db import migrations, models
 
+from articles.images import make_variants
+
+
+def copies_for_existing_images(apps, schema_editor):
+    """Articles that had an image before copies existed get theirs now, or their
+    pages would show no image until someone saved them again."""
+    Article = apps.get_model("articles", "Article")
+    for article in Article.objects.exclude(image="").only("image"):
+        article.image_variants = make_variants(article.image.name)
+        article.save(update_fields=["image_variants"])
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +31,5 @@ class Migration(migrations.Migration):
             name='image_variants',
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
+        migrations.RunPython(copies_for_existing_images, migrations.RunPython.noop),
     ]

@@ -1,8 +1,10 @@
 """An article's lead image: resized copies made on save, served with srcset."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -136,3 +138,19 @@ def test_a_broken_image_is_refused_with_a_message_next_to_the_field(client, edit
     assert list(errors) == ["image"]
     assert "Upload a valid image" in errors["image"][0]
     assert not Article.objects.exists()
+
+
+def test_the_migration_makes_copies_for_images_stored_before_it():
+    migration = importlib.import_module(
+        "articles.migrations.0003_image_credit_and_variants"
+    )
+    article = ArticleFactory(image=jpeg(1000, 500), image_alt="A teal square")
+    Article.objects.filter(pk=article.pk).update(image_variants={})
+    ArticleFactory()  # without an image: left alone
+    migration.copies_for_existing_images(apps, schema_editor=None)
+    article.refresh_from_db()
+    assert [size for _, size in sizes_of(article)] == [
+        (480, 240),
+        (960, 480),
+        (1000, 500),
+    ]
