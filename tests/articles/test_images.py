@@ -154,3 +154,11 @@ def test_the_migration_makes_copies_for_images_stored_before_it():
         (960, 480),
         (1000, 500),
     ]
+
+
+def test_the_editor_sees_the_image_as_readers_will(client, editor):
+    article = ArticleFactory(image=jpeg(1000, 500), image_alt="A teal square")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = client.get(url).content.decode()
+    small = article.picture[0]["url"]
+    assert f'<img src="{small}" width="480" height="240" alt="A teal square">' in html
