@@ -47,3 +47,10 @@ lint: $(STAMP)
 
 stop:
 	@test -x $(PY) && $(PY) -m config.localdb stop || echo "Nothing to stop."
+
+# The main page types at 1,280 and 390 px, light and dark, in var/screenshots/.
+.PHONY: screenshots
+screenshots: migrate
+	@scripts/ensure-chromium
+	@$(PY) manage.py seed_demo > /dev/null
+	$(PY) scripts/screenshots.py

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ class ArticleForm(forms.ModelForm):
             "image",
             "image_alt",
             "image_caption",
+            "image_credit",
             "study_title",
             "study_journal",
             "study_url",
@@ -150,12 +152,39 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "is_lead", "comments_closed"]},
         ),
-        (_("Image"), {"fields": ["image", "image_alt", "image_caption"]}),
+        (
+            _("Image"),
+            {
+                "fields": [
+                    "image",
+                    "image_preview",
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                ]
+            },
+        ),
         (
             _("The study reported on"),
             {"fields": ["study_title", "study_journal", "study_url"]},
         ),
     ]
+
+    readonly_fields = ["image_preview"]
+
+    @admin.display(description=_("as readers see it"))
+    def image_preview(self, article):
+        """The smallest copy, with its alt text, to check the picture and words."""
+        if not article.picture:
+            return _("No image yet.")
+        first = article.picture[0]
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}">',
+            first["url"],
+            first["width"],
+            first["height"],
+            article.image_alt,
+        )
 
     @admin.display(description=_("status"))
     def publication(self, article):

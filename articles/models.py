@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.images import delete_variants, make_variants
 from comments.markup import render_markup
 from comments.models import Discussion
 
@@ -178,6 +180,14 @@ class Article(models.Model):
         _("image description (alt text)"), max_length=300, blank=True
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(
+        _("image credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who made the picture, e.g. “Photo: Ana Ruiz / Kindred”."),
+    )
+    # The resized copies of `image` (articles.images), remade when the image changes.
+    image_variants = models.JSONField(default=dict, blank=True, editable=False)
     study_title = models.CharField(_("study title"), max_length=300, blank=True)
     study_journal = models.CharField(_("journal"), max_length=200, blank=True)
     study_url = models.URLField(_("study link"), max_length=500, blank=True)
@@ -222,6 +232,8 @@ class Article(models.Model):
         self.body_html = render_markup(self.body, staff=True)
         if self.discussion_id is None:
             self.discussion = Discussion.objects.create()
+        if self.image_variants.get("source") != (self.image.name or None):
+            self._replace_image_variants()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -234,6 +246,22 @@ class Article(models.Model):
             )
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+
+    def _replace_image_variants(self):
+        old = self.image_variants
+        if self.image and not self.image._committed:
+            # Store the upload first: the copies are made from the stored file.
+            self.image.save(self.image.name, self.image.file, save=False)
+        self.image_variants = make_variants(self.image.name) if self.image else {}
+        delete_variants(old)
+
+    @property
+    def picture(self):
+        """The lead image's copies, narrowest first, for srcset; [] without one."""
+        return [
+            {**variant, "url": default_storage.url(variant["name"])}
+            for variant in self.image_variants.get("variants", [])
+        ]
 
     @property
     def is_published(self):

@@ -11,7 +11,7 @@ from articles.models import Article, Section, Tag
 from articles.search import SearchError, clean_query, search_articles
 from comments.views.reading import discussion_context, render_with_thread
 
-LATEST_ON_HOME = 9
+LATEST_ON_HOME = 9  # the first three beside the lead story, the rest below
 PER_SECTION_ON_HOME = 3
 
 
@@ -24,14 +24,20 @@ def home(request):
     articles = Article.objects.published().for_listing()
     lead = articles.filter(is_lead=True).first() or articles.first()
     latest = list(articles.exclude(pk=getattr(lead, "pk", None))[:LATEST_ON_HOME])
-    # The newest few of every section in one query, whatever the number of sections.
-    by_section = articles.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=F("section"),
-            order_by=[F("published_at").desc(), F("pk").desc()],
+    shown = [article.pk for article in latest] + [getattr(lead, "pk", None)]
+    # The newest few of every section not shown above, in one query, whatever the
+    # number of sections.
+    by_section = (
+        articles.exclude(pk__in=shown)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
         )
-    ).filter(rank__lte=PER_SECTION_ON_HOME)
+        .filter(rank__lte=PER_SECTION_ON_HOME)
+    )
     sections = {}
     for article in by_section.order_by("section__position", "section__name", "rank"):
         sections.setdefault(article.section, []).append(article)

@@ -9,6 +9,27 @@ from articles.sitemaps import sitemaps
 from config.views import healthz
 
 admin.site.login = secure_admin_login(admin.site.login)
+
+
+def page(route, name, **context):
+    """A page of plain editorial text (templates/pages/NAME.html)."""
+    view = TemplateView.as_view(
+        template_name=f"pages/{name}.html", extra_context=context
+    )
+    return path(route, view, name=name)
+
+
+# What a community site owes its readers: who runs it, its rules, what it keeps.
+pages = (
+    [
+        page("about/", "about"),
+        page("community-guidelines/", "guidelines"),
+        page("privacy/", "privacy"),
+        # The address our own emails come from, which production sets.
+        page("contact/", "contact", contact_email=settings.DEFAULT_FROM_EMAIL),
+    ],
+    "pages",
+)
 admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} administration"
 
 
@@ -24,6 +45,7 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", healthz, name="healthz"),
+    path("", include(pages)),
     path("", include("articles.urls")),
 ]
 

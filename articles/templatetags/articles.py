@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.search import MARK_END, MARK_START
@@ -20,3 +20,26 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def picture(article, sizes, loading="lazy", css_class=""):
+    """The article's lead image as a responsive <img>: the browser picks the copy
+    for its width and density from srcset and sizes; width and height keep the
+    space while it loads, so nothing below it moves."""
+    variants = article.picture
+    if not variants:
+        return ""
+    default = variants[min(1, len(variants) - 1)]
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+        ' loading="{}" decoding="async"{}>',
+        default["url"],
+        ", ".join(f"{v['url']} {v['width']}w" for v in variants),
+        sizes,
+        default["width"],
+        default["height"],
+        article.image_alt,
+        loading,
+        format_html(' class="{}"', css_class) if css_class else "",
+    )

@@ -55,6 +55,10 @@ def test_pages_for_everyone(page, live_server, member, scheme):
     check(page, base + member.get_absolute_url(), "Grace")
     check(page, base + reverse("account_reset_password"), "Forgotten your password?")
     check(page, base + reverse("account_reset_password_done"), "Check your email")
+    check(page, base + reverse("pages:about"), "About us")
+    check(page, base + reverse("pages:guidelines"), "Community guidelines")
+    check(page, base + reverse("pages:privacy"), "Privacy")
+    check(page, base + reverse("pages:contact"), "Contact")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

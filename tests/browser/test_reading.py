@@ -1,8 +1,10 @@
 """A newcomer finds, reads and searches the news, with a keyboard or a pointer."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.test_look import jpeg
 from tests.conftest import assert_accessible, small_targets
 from tests.factories import ArticleFactory, SectionFactory, TagFactory, UserFactory
 
@@ -27,6 +29,10 @@ def news():
         tags=[tag],
         authors=[editor],
         is_lead=True,
+        image=jpeg(1600, 900),
+        image_alt="A teal field under a pale sky",
+        image_caption="Neurofilament light, drawn as a landscape.",
+        image_credit="Illustration: Kindred",
         study_title="Neurofilament light in a phase 2 trial",
         study_journal="Journal of Imaginary Neurology",
         study_url="https://doi.org/10.5555/kindred.1",
@@ -103,3 +109,21 @@ def test_every_link_and_button_is_at_least_44_px(page, live_server, news):
             page, skip='[aria-hidden="true"], .article-body, .study, p, time'
         )
         assert small == [], f"{path}: {small}"
+
+
+def test_front_page_shows_every_story_once(page, live_server):
+    research = SectionFactory(name="Research", slug="research")
+    trials = SectionFactory(name="Clinical trials", slug="trials")
+    now = timezone.now()
+    for number in range(14):
+        ArticleFactory(
+            title=f"Story {number:02}",
+            section=[research, trials][number % 2],
+            published_at=now - timezone.timedelta(hours=number + 1),
+        )
+    page.goto(live_server.url)
+    headlines = page.get_by_role("main").get_by_role("heading", level=3)
+    stories = [text for text in headlines.all_inner_texts() if text.startswith("Story")]
+    assert sorted(stories) == [f"Story {number:02}" for number in range(14)]
+    sections = page.get_by_role("region", name="Clinical trials")
+    expect(sections.get_by_role("link", name="Story 11", exact=True)).to_be_visible()

@@ -1,13 +1,18 @@
+import io
+import math
+import random
 import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFilter
 
 from articles import demo
 from articles.models import Article, Section, Tag
@@ -80,6 +85,75 @@ PEOPLE = [
         None,
     ),
 ]
+
+
+# Each section's colours for the demo pictures: (name, RGB), background first.
+PALETTES = {
+    "research": [
+        ("deep teal", (15, 94, 99)),
+        ("sea green", (92, 186, 170)),
+        ("pale sand", (238, 226, 204)),
+        ("peach", (242, 180, 143)),
+    ],
+    "clinical-trials": [
+        ("midnight blue", (24, 46, 74)),
+        ("teal", (46, 140, 150)),
+        ("amber", (240, 178, 76)),
+        ("cream", (246, 238, 222)),
+    ],
+    "living-with-als": [
+        ("warm sand", (236, 214, 186)),
+        ("rust", (178, 78, 44)),
+        ("deep teal", (15, 94, 99)),
+        ("peach", (245, 190, 160)),
+    ],
+    "community": [
+        ("forest green", (38, 84, 64)),
+        ("ochre", (214, 160, 62)),
+        ("soft pink", (238, 176, 170)),
+        ("cream", (246, 238, 222)),
+    ],
+}
+PICTURE_SIZE = (1800, 1200)
+
+
+def demo_picture(seed, section):
+    """An abstract picture in the section's colours (no downloads, no photos of
+    people who did not agree to it) and its description, as (JPEG bytes, alt)."""
+    rng = random.Random(seed)
+    palette = PALETTES.get(section, PALETTES["research"])
+    (ground_name, ground), *inks = palette
+    width, height = PICTURE_SIZE
+    picture = Image.new("RGB", PICTURE_SIZE, ground)
+    layer = Image.new("RGBA", PICTURE_SIZE, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    # Waves: bands of colour across the picture, as the horizon of a landscape.
+    for band, (_, colour) in enumerate(inks):
+        base = height * (0.45 + 0.17 * band) + rng.uniform(-60, 60)
+        amplitude, phase = rng.uniform(40, 110), rng.uniform(0, math.tau)
+        length = rng.uniform(0.6, 1.4) * width
+        points = [
+            (x, base + amplitude * math.sin(phase + math.tau * x / length))
+            for x in range(0, width + 40, 40)
+        ]
+        draw.polygon([*points, (width, height), (0, height)], fill=(*colour, 190))
+    # Circles: a large "sun" and a few smaller ones, like people gathered.
+    sun_name, sun = inks[-1]
+    cx, cy = rng.uniform(0.55, 0.8) * width, rng.uniform(0.2, 0.35) * height
+    radius = rng.uniform(0.14, 0.2) * height
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=(*sun, 235))
+    for _ in range(rng.randint(3, 5)):
+        r = rng.uniform(0.03, 0.07) * height
+        x, y = rng.uniform(0.08, 0.5) * width, rng.uniform(0.15, 0.45) * height
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(*inks[1][1], 210))
+    picture.paste(layer.filter(ImageFilter.GaussianBlur(2)), (0, 0), layer)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=88)
+    alt = (
+        f"Abstract illustration: waves of {inks[0][0]} and {inks[1][0]} "
+        f"under a {sun_name} sun on a {ground_name} ground."
+    )
+    return buffer.getvalue(), alt
 
 
 def demo_password(role):
@@ -178,6 +252,10 @@ class Command(BaseCommand):
                 if days_ago is None
                 else now - timezone.timedelta(days=days_ago, hours=index),
             )
+            data, alt = demo_picture(entry["slug"], entry["section"])
+            article.image = ContentFile(data, name=f"{entry['slug'][:60]}.jpg")
+            article.image_alt = alt
+            article.image_credit = "Illustration: Kindred"
             if study := entry.get("study"):
                 article.study_title = study["title"]
                 article.study_journal = study["journal"]

@@ -1,0 +1,122 @@
+"""`make screenshots`: the main page types at 1,280 and 390 px, light and dark, as
+PNGs under var/screenshots/, so the look can be reviewed without running the site.
+
+Serves the seeded demo database with Django's development server on a free port,
+drives chromium through Playwright, then stops the server.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+PAGES = {
+    "home": "/",
+    "article": "/articles/eye-gaze-keyboards-compared-what-our-readers-actually-use/",
+    "section": "/sections/research/",
+    "search": "/search/?q=trial",
+    "login": "/accounts/login/",
+    "not-found": "/no-such-page/",
+    "about": "/about/",
+}
+# Tall pages are cut here: enough to judge the design, not a 40,000 px strip.
+MAX_HEIGHT = 5000
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(port):
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("The development server did not start.")
+
+
+def not_found_page():
+    """The 404 page readers get: the development server (DEBUG) shows Django's
+    technical page instead, so render it here as production does."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    settings.DEBUG = False
+    return Client(HTTP_HOST="127.0.0.1").get(PAGES["not-found"]).content
+
+
+def shoot(browser, base, missing):
+    for device, width in WIDTHS.items():
+        for scheme in ("light", "dark"):
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, color_scheme=scheme
+            )
+            page = context.new_page()
+            page.route(
+                base + PAGES["not-found"],
+                lambda route: route.fulfill(
+                    status=404, body=missing, content_type="text/html; charset=utf-8"
+                ),
+            )
+            for name, path in PAGES.items():
+                page.goto(base + path, wait_until="networkidle")
+                # Bring the lazy images below the fold in, as a reader scrolling would.
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_load_state("networkidle")
+                page.evaluate("window.scrollTo(0, 0)")
+                height = min(
+                    page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT
+                )
+                target = OUT / f"{name}-{device}-{scheme}.png"
+                page.screenshot(
+                    path=target,
+                    full_page=True,
+                    clip={"x": 0, "y": 0, "width": width, "height": height},
+                )
+                print(target.relative_to(ROOT))
+            context.close()
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    missing = not_found_page()  # before Playwright's event loop starts
+    port = free_port()
+    server = serve(port)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            )
+            shoot(browser, f"http://127.0.0.1:{port}", missing)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
