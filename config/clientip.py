@@ -12,8 +12,8 @@ import ipaddress
 from django.conf import settings
 
 
-def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "")
+def client_ip(request) -> str | None:
+    remote = request.META.get("REMOTE_ADDR")
     proxies = settings.KINDRED["TRUSTED_PROXIES"]
     if not proxies:
         return remote
