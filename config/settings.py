@@ -89,9 +89,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=localdb.url())}
 DATABASES["default"]["TEST"] = {
     "NAME": env("DJANGO_TEST_DB_NAME", default="test_kindred")
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # Without this the first request after a PostgreSQL restart fails.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each process keeps at most DJANGO_DB_POOL_MAX connections, however many requests
+# it is serving: a burst of readers waits for one (up to the timeout) instead of
+# opening more than the server allows.
+_pool_max = env.int("DJANGO_DB_POOL_MAX", default=0 if DEBUG else 4)
+if _pool_max:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": _pool_max,
+        "timeout": env.int("DJANGO_DB_POOL_TIMEOUT", default=20),
+        # After a burst, one spare connection is closed every 10 idle seconds.
+        "max_idle": 10,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -163,13 +177,23 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kindred <news@kindred.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# One cache for every worker when Redis is there (allauth's rate limits live in it).
+# One cache for every worker process (allauth's rate limits live in it): Redis when
+# REDIS_URL is set, else the database in production; memory in development.
 if env("REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "kindred",
+        }
+    }
+elif not DEBUG:
+    # Several worker processes: login lockouts and rate limits must count across
+    # all of them. The table is made by `manage.py createcachetable`.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kindred_cache",
         }
     }
 else:
@@ -183,7 +207,14 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the site: with N, a client's address is the Nth
+# entry from the right of X-Forwarded-For (config/clientip.py, and allauth's).
+_trusted_proxies = env.int("KINDRED_TRUSTED_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxies
+if _trusted_proxies:
+    # Only a proxy may tell that the request came over HTTPS: without one, any
+    # client could claim it by sending the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Forms must never expire while someone types slowly: CSRF tokens live in a cookie
@@ -235,4 +266,5 @@ KINDRED = {
     "COMMENTS_MAX_LENGTH": 10_000,
     "COMMENTS_RATE_SECONDS": 15,
     "COMMENTS_DUPLICATE_MINUTES": 10,
+    "TRUSTED_PROXIES": _trusted_proxies,
 }

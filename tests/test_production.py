@@ -6,8 +6,10 @@ import secrets
 import subprocess
 import sys
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.db.utils import OperationalError
 from django.urls import reverse
 
@@ -52,6 +54,15 @@ def production_setting(expression, **extra_env):
     return json.loads(result.stdout)
 
 
+def current_database_url():
+    connection.ensure_connection()
+    info = connection.connection.info
+    user = quote(info.user) + (f":{quote(info.password)}" if info.password else "")
+    if info.host.startswith("/"):  # a socket directory
+        return f"postgresql://{user}@/{info.dbname}?host={info.host}"
+    return f"postgresql://{user}@{info.host}:{info.port}/{info.dbname}"
+
+
 def test_deploy_checks_pass_under_production_settings():
     result = run_in_production(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING"
@@ -70,9 +81,67 @@ def test_redis_url_makes_the_cache_shared():
         'settings.CACHES["default"]["BACKEND"]', REDIS_URL="redis://127.0.0.1:6379/0"
     )
     assert backend == "django.core.cache.backends.redis.RedisCache"
-    assert production_setting('settings.CACHES["default"]["BACKEND"]').endswith(
-        "LocMemCache"
+
+
+def test_without_redis_production_shares_the_cache_through_the_database():
+    backend = production_setting('settings.CACHES["default"]["BACKEND"]')
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_development_keeps_the_cache_in_memory():
+    backend = production_setting(
+        'settings.CACHES["default"]["BACKEND"]', DJANGO_DEBUG="1"
     )
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db
+def test_createcachetable_makes_the_production_cache_table():
+    result = run_in_production(
+        "manage.py",
+        "createcachetable",
+        "--dry-run",
+        DATABASE_URL=current_database_url(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'CREATE TABLE "kindred_cache"' in result.stdout
+
+
+def test_production_bounds_each_process_to_a_pool_of_connections():
+    database = production_setting('settings.DATABASES["default"]')
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"]["max_size"] == 4
+    sized = production_setting(
+        'settings.DATABASES["default"]["OPTIONS"]["pool"]', DJANGO_DB_POOL_MAX="8"
+    )
+    assert sized["max_size"] == 8
+
+
+def test_without_a_proxy_no_client_can_claim_https():
+    assert production_setting("settings.SECURE_PROXY_SSL_HEADER") is None
+    assert production_setting("settings.ALLAUTH_TRUSTED_PROXY_COUNT") == 0
+
+
+def test_one_trusted_proxy_is_believed_by_django_allauth_and_kindred():
+    names = (
+        "[settings.SECURE_PROXY_SSL_HEADER, settings.ALLAUTH_TRUSTED_PROXY_COUNT,"
+        ' settings.KINDRED["TRUSTED_PROXIES"]]'
+    )
+    header, allauth, kindred = production_setting(names, KINDRED_TRUSTED_PROXIES="1")
+    assert header == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert allauth == kindred == 1
+
+
+def test_deploy_checks_pass_behind_a_proxy():
+    result = run_in_production(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        KINDRED_TRUSTED_PROXIES="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_static_files_go_through_whitenoise_in_production():
