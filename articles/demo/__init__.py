@@ -14,7 +14,11 @@ drugs and journals are invented; the DOIs use the 10.5555 test prefix.
 """
 
 import re
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 FOLDER = Path(__file__).parent

@@ -18,6 +18,7 @@ from comments.models.discussion import GUEST_SESSION_KEY
 from comments.posting import Submission
 from comments.services import RESENT, edit_comment, post_comment
 from comments.views.reading import comment_form, posting_block
+from config.clientip import client_ip
 
 REMEMBER_SECONDS = 60 * 60 * 24 * 365
 
@@ -76,7 +77,7 @@ def _compose(request, discussion, parent):
         guest_name=data.get("name", ""),
         guest_email=data.get("email", ""),
         guest_url=data.get("url", ""),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
         honeypot=data.get("homepage", ""),
         guest_comments=tuple(request.session.get(GUEST_SESSION_KEY, [])),
     )
@@ -170,7 +171,9 @@ def edit(request, pk):
                 "comments/edit.html",
                 {**context, "preview": render_markup(body)},
             )
-        verdict = edit_comment(comment=comment, body=body)
+        verdict = edit_comment(
+            comment=comment, body=body, ip_address=client_ip(request)
+        )
         if verdict.action == "refuse":  # the text stays in the form
             form.add_error(verdict.field or "body", verdict.message)
             return render(
