@@ -71,6 +71,17 @@ class PageFilter(admin.SimpleListFilter):
         return queryset.filter(discussion=int(self.value()))
 
 
+def identify(comment):
+    """Who wrote a comment, as moderators need to know: the name (a member's
+    linked to their account) and what identifies them (email, a guest's address)."""
+    if comment.author_id:
+        url = reverse("admin:accounts_user_change", args=[comment.author_id])
+        name = format_html('<a href="{}">{}</a>', url, comment.author.display_name)
+        return name, [comment.author.email]
+    name = format_html("{} ({})", comment.guest_name, _("guest"))
+    return name, [part for part in (comment.guest_email, comment.ip_address) if part]
+
+
 def _owner(discussion):
     try:
         return discussion.owner
@@ -190,19 +201,9 @@ class CommentAdmin(Decisions, CheckedListAdmin):
 
     @admin.display(description=_("author"))
     def author_info(self, comment):
-        if comment.author_id:
-            return format_html(
-                '<a href="{}">{}</a><br>{}',
-                reverse("admin:accounts_user_change", args=[comment.author_id]),
-                comment.author.display_name,
-                comment.author.email,
-            )
-        return format_html(
-            "{} ({})<br>{}<br>{}",
-            comment.guest_name,
-            _("guest"),
-            comment.guest_email,
-            comment.ip_address or "",
+        name, details = identify(comment)
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((part,) for part in [name, *details])
         )
 
     @admin.display(description=_("author's record"))

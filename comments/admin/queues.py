@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comments.admin.comments import CommentAdmin, PageFilter, _owner
+from comments.admin.comments import CommentAdmin, PageFilter, _owner, identify
 from comments.admin.decisions import FOCUS
 from comments.models import (
     Comment,
@@ -100,20 +100,8 @@ class QueueAdmin(CommentAdmin):
         return ""
 
     def author_line(self, comment):
-        if comment.author_id:
-            return format_html(
-                '<a href="{}">{}</a> ({})',
-                reverse("admin:accounts_user_change", args=[comment.author_id]),
-                comment.author.display_name,
-                comment.author.email,
-            )
-        return format_html(
-            "{} ({}, {}{})",
-            comment.guest_name,
-            _("guest"),
-            comment.guest_email,
-            f", {comment.ip_address}" if comment.ip_address else "",
-        )
+        name, details = identify(comment)
+        return format_html("{} ({})", name, ", ".join(details))
 
     @admin.display(description=gettext_lazy("decide"))
     def decide(self, comment):
