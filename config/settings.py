@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    "forums",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -228,4 +229,5 @@ KINDRED = {
     "COMMENTS_MAX_LENGTH": 10_000,
     "COMMENTS_RATE_SECONDS": 15,
     "COMMENTS_DUPLICATE_MINUTES": 10,
+    "FORUMS_TOPIC_RATE_SECONDS": 300,
 }
