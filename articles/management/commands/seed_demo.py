@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from articles import demo
 from articles.models import Article, Section, Tag
 from comments.demo import seed_discussions
+from forums.seed import seed_forums
 
 # (role, email, display name, bio, staff, superuser, group)
 PEOPLE = [
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             articles = self.create_articles(people)
             members = [p for role, p, _ in people if role != "admin"]
             count = seed_discussions(articles, members)
+            seed_forums()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content loaded: {Section.objects.count()} sections, "
