@@ -1,6 +1,8 @@
 """Many topics at once, for demo content, benchmarks and tests: a few INSERTs
 per thousand topics, with the counts the site itself would keep."""
 
+import functools
+
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +31,7 @@ def insert_topics(category, rows):
     insert_replies().
     """
     now = timezone.now()
+    rendered = functools.cache(render_markup)
     discussions = Discussion.objects.bulk_create(
         [
             Discussion(opened_at=row.get("created_at", now), comment_count=1)
@@ -43,7 +46,7 @@ def insert_topics(category, rows):
             path=path_step(pk),
             author=row["author"],
             body=row["body"],
-            body_html=render_markup(row["body"]),
+            body_html=rendered(row["body"]),
             created_at=row.get("created_at", now),
         )
         for pk, discussion, row in zip(_ids(len(rows)), discussions, rows, strict=True)
@@ -72,12 +75,14 @@ def insert_topics(category, rows):
     return topics
 
 
-def insert_replies(rows):
+def insert_replies(rows, *, then_recount=True):
     """Top-level replies in bulk, each row: topic, author, body, created_at.
 
     The counting trigger is switched off for the load and the counts set from
-    the data after, in three statements: for the benchmark's 200,000 posts.
+    the data after (recount()), for the benchmark's 200,000 posts; a caller
+    loading in parts recounts once, after the last.
     """
+    rendered = functools.cache(render_markup)  # bodies repeat in bulk data
     posts = [
         Comment(
             pk=pk,
@@ -86,7 +91,7 @@ def insert_replies(rows):
             path=path_step(pk),
             author=row["author"],
             body=row["body"],
-            body_html=render_markup(row["body"]),
+            body_html=rendered(row["body"]),
             created_at=row["created_at"],
         )
         for pk, row in zip(_ids(len(rows)), rows, strict=True)
@@ -99,11 +104,15 @@ def insert_replies(rows):
             cursor.execute(
                 "ALTER TABLE comments_comment ENABLE TRIGGER forums_count_post"
             )
-    recount()
+    if then_recount:
+        recount()
     return posts
 
 
 RECOUNT = [
+    """UPDATE forums_topic t SET is_listed = NOT t.is_removed
+              AND o.status NOT IN ('pending', 'rejected', 'spam')
+       FROM comments_comment o WHERE o.id = t.opening_post_id""",
     """UPDATE comments_discussion d SET comment_count = c.n, version = version + 1
        FROM (SELECT discussion_id, count(*) AS n FROM comments_comment
              WHERE status = 'published' GROUP BY discussion_id) c
@@ -124,7 +133,7 @@ RECOUNT = [
        FROM (SELECT t.category_id, count(*) AS topics,
                     sum(t.reply_count + (o.status = 'published')::int) AS posts
              FROM forums_topic t JOIN comments_comment o ON o.id = t.opening_post_id
-             WHERE NOT t.is_removed AND o.status NOT IN ('pending', 'rejected', 'spam')
+             WHERE t.is_listed
              GROUP BY t.category_id) s
        WHERE s.category_id = k.id""",
 ]

@@ -50,12 +50,11 @@ class TopicModeration:
         if to.pk == self.category_id:
             return False
         before = self.category
-        listed = self.is_listed
-        if listed:
+        if self.is_listed:
             self._count_in(before, -1)
         self.category = to
         self.save(update_fields=["category", "updated_at"])
-        if listed:
+        if self.is_listed:
             self._count_in(to, +1)
             before.refresh_latest()
             to.refresh_latest()
@@ -70,7 +69,10 @@ class TopicModeration:
             raise ValidationError(_("Give a reason: the author will see it."))
         listed = self.is_listed
         self.is_removed, self.removal_reason = True, reason.strip()
-        self.save(update_fields=["is_removed", "removal_reason", "updated_at"])
+        self.is_listed = False
+        self.save(
+            update_fields=["is_removed", "removal_reason", "is_listed", "updated_at"]
+        )
         if listed:
             self._count_in(self.category, -1)
             self.category.refresh_latest()
@@ -82,16 +84,15 @@ class TopicModeration:
         if not self.is_removed:
             return False
         self.is_removed, self.removal_reason = False, ""
-        self.save(update_fields=["is_removed", "removal_reason", "updated_at"])
+        self.is_listed = not self.is_held
+        self.save(
+            update_fields=["is_removed", "removal_reason", "is_listed", "updated_at"]
+        )
         if self.is_listed:
             self._count_in(self.category, +1)
             self.category.refresh_latest()
         self._record(self.records.model.Action.RESTORE, by)
         return True
-
-    @property
-    def is_listed(self):
-        return not self.is_removed and not self.is_held
 
     @transaction.atomic
     def _flag(self, name, value, action, by, reason=""):

@@ -62,8 +62,9 @@ def start_topic(*, category, author, title, body, token=None, **posted):
         last_active=now,
         last_poster=author,
         created_at=now,
+        is_listed=comment.status == Comment.Status.PUBLISHED,
     )
-    if comment.status == Comment.Status.PUBLISHED:
+    if topic.is_listed:
         Category.objects.filter(pk=category.pk).update(
             topic_count=F("topic_count") + 1,
             post_count=F("post_count") + 1,

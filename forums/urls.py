@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forums import views
+from forums import feeds, views
 
 app_name = "forums"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("topic/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/", views.category, name="category"),
     path("<slug:slug>/new/", views.start, name="start"),
+    path("<slug:slug>/feed/", feeds.CategoryFeed(), name="feed"),
     path("<slug:category_slug>/<int:pk>-<slug:slug>/", views.topic, name="topic"),
 ]

@@ -26,7 +26,10 @@ def _topics_page(request, topics, count):
     """A page of topics; the count is kept as data, not counted per request."""
     paginator = Paginator(topics, TOPICS_PER_PAGE)
     paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    start = (page.number - 1) * TOPICS_PER_PAGE
+    page.object_list = topics.page(start, start + TOPICS_PER_PAGE)
+    return page
 
 
 def index(request):
@@ -34,7 +37,8 @@ def index(request):
     groups = {}
     for category in categories:
         groups.setdefault(category.group, []).append(category)
-    latest = Topic.objects.listed().for_listing()[:LATEST_ON_INDEX]
+    latest = Topic.objects.listed().order_by("-last_active", "-id")
+    latest = latest.page(0, LATEST_ON_INDEX)
     return render(
         request,
         "forums/index.html",
@@ -44,14 +48,14 @@ def index(request):
 
 def latest(request):
     count = Category.objects.aggregate(total=Sum("topic_count"))["total"] or 0
-    topics = Topic.objects.listed().for_listing().order_by("-last_active", "-id")
+    topics = Topic.objects.listed().order_by("-last_active", "-id")
     page_obj = _topics_page(request, topics, count)
     return render(request, "forums/latest.html", {"page_obj": page_obj})
 
 
 def category(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    topics = category.topics.listed().for_listing()
+    topics = category.topics.listed()
     return render(
         request,
         "forums/category.html",

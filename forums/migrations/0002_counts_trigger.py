@@ -17,7 +17,6 @@ DECLARE
     delta integer;
     shown integer := 0;
     topic forums_topic%ROWTYPE;
-    opening text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         delta := (NEW.status = 'published')::integer;
@@ -35,6 +34,9 @@ BEGIN
             - (OLD.status <> ALL(hidden))::integer;
         IF topic.is_removed OR (delta = 0 AND shown = 0) THEN
             RETURN NULL;
+        END IF;
+        IF shown <> 0 THEN
+            UPDATE forums_topic SET is_listed = (shown > 0) WHERE id = topic.id;
         END IF;
         UPDATE forums_category SET
             topic_count = topic_count + shown,
@@ -56,8 +58,7 @@ BEGIN
         last_poster_id = CASE WHEN delta > 0 AND NEW.created_at >= last_active
             THEN NEW.author_id ELSE last_poster_id END
     WHERE id = topic.id;
-    SELECT status INTO opening FROM comments_comment WHERE id = topic.opening_post_id;
-    IF topic.is_removed OR opening = ANY(hidden) THEN
+    IF NOT topic.is_listed THEN
         RETURN NULL;
     END IF;
     UPDATE forums_category SET

@@ -193,3 +193,16 @@ def test_a_topic_page_costs_the_same_at_100_and_1000_replies(client, who):
         assert small <= 6
     topic.refresh_from_db()
     assert topic.reply_count == 1000
+
+
+def test_each_category_has_a_feed_of_its_public_topics(client):
+    category = make.category()
+    make.topic(category, title="A topic for the feed", body="Feed **words**")
+    hidden = make.topic(category, title="A removed topic")
+    hidden.remove(by=None, reason="Spam")
+    make.topic(title="In another category")
+    response = client.get(reverse("forums:feed", args=[category.slug]))
+    feed = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "A topic for the feed" in feed and "&lt;strong&gt;words" in feed
+    assert "A removed topic" not in feed and "In another category" not in feed
