@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from comments.models import Comment, ModerationSettings
 from forums.models import Category, Topic
 from tests.browser.test_comments import focus_by_tab, sign_in, textbox
-from tests.conftest import NOT_TARGETS, assert_accessible, small_targets
+from tests.browser.test_every_page import check
 from tests.factories import UserFactory
 from tests.forums import make
 
@@ -36,14 +36,6 @@ def person(name, moderator=False):
 @pytest.fixture
 def category():
     return make.category(name="Equipment and home adaptations", slug="equipment")
-
-
-def check(page, url, heading):
-    page.goto(url)
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    assert_accessible(page)
-    small = small_targets(page, within="main", skip=NOT_TARGETS)
-    assert small == [], f"{url}: {small}"
 
 
 def reply_with_keyboard(page, parent, to, text):

@@ -227,6 +227,7 @@ def test_guests_read_topics_but_may_not_reply(client, category):
     topic = make.topic(category)
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Please log in to reply in the forums." in page
+    assert f"{reverse('account_login')}?next={topic.get_absolute_url()}" in page
     response = client.post(
         reverse("comments:post", args=[topic.discussion_id]),
         {"body": "Guest words", "name": "G", "email": "g@example.org"},
