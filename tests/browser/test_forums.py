@@ -7,12 +7,14 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment, ModerationSettings
 from forums.models import Category, Topic
 from tests.browser.test_comments import focus_by_tab, sign_in, textbox
 from tests.browser.test_every_page import check
+from tests.conftest import assert_accessible, small_targets
 from tests.factories import UserFactory
 from tests.forums import make
 
@@ -150,3 +152,53 @@ def test_forum_pages_are_accessible_with_large_targets(
     )
     sign_in(page, live_server, person("Sam", moderator=True))
     check(page, base + topic.get_absolute_url(), "Ramps that fold")
+
+
+def staff(name, *codenames):
+    """A staff member with exactly these permissions (groups are flushed here)."""
+    user = person(name)
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_the_forum_admin_is_accessible_with_large_targets(page, live_server, category):
+    topic = make.topic(category, author=person("Priya"), title="Ramps that fold")
+    topic.pin(by=None)
+    editor = staff(
+        "Dana", "view_category", "add_category", "change_category", "delete_category"
+    )
+    moderator = staff(
+        "Sam",
+        "moderate_comment",
+        "view_comment",
+        "view_category",
+        "view_topic",
+        "change_topic",
+        "view_topicrecord",
+    )
+    for who, pages in [
+        (
+            editor,
+            [
+                ("admin:forums_category_changelist", []),
+                ("admin:forums_category_add", []),
+                ("admin:forums_category_change", [category.pk]),
+            ],
+        ),
+        (
+            moderator,
+            [
+                ("admin:forums_topic_changelist", []),
+                ("admin:forums_topic_change", [topic.pk]),
+                ("admin:forums_topicrecord_changelist", []),
+            ],
+        ),
+    ]:
+        sign_in(page, live_server, who)
+        for name, args in pages:
+            page.goto(live_server.url + reverse(name, args=args))
+            assert_accessible(page)
+            small = small_targets(page)
+            assert small == [], f"{name}: {small}"
