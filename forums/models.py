@@ -85,7 +85,10 @@ class Category(models.Model):
         _("group"),
         max_length=80,
         blank=True,
-        help_text=_("Categories with the same group are listed together."),
+        help_text=_(
+            "Categories with the same group are listed together; groups come in "
+            "the order of their first category."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     who_may_start = models.CharField(
@@ -116,7 +119,7 @@ class Category(models.Model):
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["group", "position", "name"]
+        ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
                 ('slug', models.SlugField(max_length=80, unique=True, validators=[forums.models.not_reserved], verbose_name='slug')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('group', models.CharField(blank=True, help_text='Categories with the same group are listed together.', max_length=80, verbose_name='group')),
+                ('group', models.CharField(blank=True, help_text='Categories with the same group are listed together; groups come in the order of their first category.', max_length=80, verbose_name='group')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
                 ('who_may_start', models.CharField(choices=[('members', 'Members'), ('staff', 'Staff only (announcements)')], default='members', max_length=10, verbose_name='who may start topics')),
                 ('is_archived', models.BooleanField(default=False, help_text='Read-only: kept for reading, no new topics or replies.', verbose_name='archived')),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'category',
                 'verbose_name_plural': 'categories',
-                'ordering': ['group', 'position', 'name'],
+                'ordering': ['position', 'name'],
             },
         ),
         migrations.CreateModel(

@@ -30,10 +30,16 @@ def test_front_page_lists_categories_in_editors_order_with_counts(client):
     assert second.get_absolute_url() in page
 
 
-def test_categories_with_a_group_are_listed_under_it(client):
-    make.category(name="Chat", group="Community")
+def test_groups_come_in_the_order_of_their_first_category(client):
+    make.category(name="Chat", group="Community", position=3)
+    make.category(name="News", group="Start here", position=1)
+    make.category(name="Caregivers", group="Everyday life", position=2)
     page = client.get(reverse("forums:index")).content.decode()
-    assert "<h2" in page and "Community</h2>" in page
+    headings = [
+        page.index(f"{name}</h2>")
+        for name in ("Start here", "Everyday life", "Community")
+    ]
+    assert headings == sorted(headings)
 
 
 def test_category_page_lists_pinned_first_then_latest_activity(client):
