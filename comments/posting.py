@@ -43,11 +43,11 @@ class Submission:
     # Ids of the comments posted from the guest's browser session: what a guest
     # has shown to be theirs (an email typed into a form proves nothing).
     guest_comments: tuple = ()
-    is_edit: bool = False  # new text for an existing comment
     # The first post of a new forum topic, and when its author last started one
     # (the forum says; None for never): judged by topic_rate as well.
     opens_topic: bool = False
     last_topic_at: object = None
+    is_edit: bool = False  # new text for an existing comment
     now: object = field(default_factory=lambda: timezone.now())  # a patchable clock
 
 
