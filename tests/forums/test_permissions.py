@@ -97,6 +97,9 @@ def url_of(scene, name):
         "start_staff": reverse("forums:start", args=["news"]),
         "start_archived": reverse("forums:start", args=["old"]),
         "retitle": reverse("forums:retitle", args=[scene["public"].pk]),
+        "edit_first_post": reverse(
+            "comments:edit", args=[scene["public"].opening_post_id]
+        ),
         **{f"topic_{key}": url for key, url in topic_urls.items()},
     }[name]
 
@@ -112,6 +115,7 @@ READING = {
     "topic_held": AUTHOR_AND_MODERATOR,
     "topic_removed": AUTHOR_AND_MODERATOR,
     "retitle": AUTHOR_AND_MODERATOR,
+    "edit_first_post": {**dict.fromkeys(ROLES, 404), "member": 200},
     "start_open": MEMBERS_START,
     "start_staff": STAFF_START,
     "start_archived": NO_ONE_STARTS,
