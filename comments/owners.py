@@ -37,6 +37,11 @@ class Owner:
         (the discussion's own is_open is checked by comments.posting)."""
         raise NotImplementedError
 
+    def takes_replies(self, page):
+        """Whether the page takes replies at all, from anyone who may write: the
+        thread, cached for every reader, then shows Reply links."""
+        return self.may_write(page, None)
+
 
 class Registry:
     def __init__(self):
@@ -80,6 +85,13 @@ class Registry:
         except LookupError:
             return True
         return owner.may_write(page, user)
+
+    def takes_replies(self, discussion):
+        try:
+            page, owner = self.owner_of(discussion)
+        except LookupError:
+            return True
+        return owner.takes_replies(page)
 
 
 registry = Registry()

@@ -44,6 +44,10 @@ class Submission:
     # Ids of the comments posted from the guest's browser session: what a guest
     # has shown to be theirs (an email typed into a form proves nothing).
     guest_comments: tuple = ()
+    # The first post of a new forum topic, and when its author last started one
+    # (the forum says; None for never): judged by topic_rate as well.
+    opens_topic: bool = False
+    last_topic_at: object = None
     is_edit: bool = False  # new text for an existing comment
     # Looked up at each call (not bound once), so that a test can move the clock.
     now: object = field(default_factory=lambda: timezone.now())
@@ -78,10 +82,17 @@ def closed(submission):
             "refuse",
             rule="not_open_yet",
             reason=_("refused: the page is not published"),
-            message=_("Comments open when this page is published."),
+            message=_page_refusal(discussion, submission.author)
+            or _("Comments open when this page is published."),
             status_code=403,
         )
     return None
+
+
+def _page_refusal(discussion, author):
+    """The page's own words for a refusal, when it has them (a locked topic)."""
+    explain = getattr(discussion.owner, "write_refusal", None)
+    return explain(author) if explain else ""
 
 
 def _same_author(submission):
@@ -143,6 +154,31 @@ def rate_limit(submission):
             wait,
         )
         % {"wait": wait},
+        status_code=429,
+    )
+
+
+def topic_rate(submission):
+    """One new topic per FORUMS_TOPIC_RATE_SECONDS per member."""
+    if not submission.opens_topic or submission.last_topic_at is None:
+        return None
+    seconds = settings.KINDRED.get("FORUMS_TOPIC_RATE_SECONDS", 300)
+    waited = (submission.now - submission.last_topic_at).total_seconds()
+    if waited >= seconds:
+        return None
+    minutes = max(1, math.ceil((seconds - waited) / 60))
+    return Verdict(
+        "refuse",
+        rule="topic_rate",
+        reason=_("refused: too soon after the last topic"),
+        message=ngettext(
+            "You started a topic a moment ago. Please wait %(wait)s minute "
+            "and post again; your text is kept below.",
+            "You started a topic a moment ago. Please wait %(wait)s minutes "
+            "and post again; your text is kept below.",
+            minutes,
+        )
+        % {"wait": minutes},
         status_code=429,
     )
 
@@ -398,6 +434,7 @@ STEPS = [
     (restricted, True),
     (too_deep, False),
     (rate_limit, False),
+    (topic_rate, False),
     (honeypot, False),
     (length, True),
     (blocked_words, True),

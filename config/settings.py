@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    "forums",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,4 +268,5 @@ KINDRED = {
     "COMMENTS_RATE_SECONDS": 15,
     "COMMENTS_DUPLICATE_MINUTES": 10,
     "TRUSTED_PROXIES": _trusted_proxies,
+    "FORUMS_TOPIC_RATE_SECONDS": 300,
 }

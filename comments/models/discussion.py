@@ -84,7 +84,7 @@ class Discussion(models.Model):
     def takes_replies(self):
         """Open, and its page is out: a draft that an editor previews offers no
         Reply links."""
-        return self.is_open and self.may_write(None)
+        return self.is_open and registry.takes_replies(self)
 
     @property
     def is_open(self):

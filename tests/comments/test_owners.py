@@ -39,7 +39,7 @@ def pages():
 
 
 def test_articles_join_the_registry_when_the_app_is_ready():
-    assert registry.related_names() == ["article"]
+    assert "article" in registry.related_names()
     with pytest.raises(ValueError, match="already owns discussions"):
         registry.register(Article, ArticleOwner)
 

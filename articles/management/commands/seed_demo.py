@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from articles import demo
 from articles.models import Article, Section, Tag
 from comments.demo import add_generated, add_written
+from forums.seed import seed_forums
 
 # (role, email, display name, bio, staff, superuser, group)
 PEOPLE = [
@@ -185,6 +186,7 @@ class Command(BaseCommand):
             articles = self.create_articles(people)
             members = [p for role, p, _ in people if role != "admin"]
             count = self.create_discussions(articles, members)
+            seed_forums()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content loaded: {Section.objects.count()} sections, "

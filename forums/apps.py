@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Forums")
+
+    def ready(self):
+        from comments.owners import registry
+        from forums.models import Topic
+        from forums.owners import TopicOwner
+
+        registry.register(Topic, TopicOwner)

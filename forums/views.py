@@ -1,0 +1,223 @@
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comments.markup import render_markup
+from comments.models.discussion import MODERATE
+from comments.owners import registry
+from comments.views.reading import discussion_context, render_with_thread
+from forums.forms import ModerateForm, TitleForm, TopicForm
+from forums.models import Category, Topic
+from forums.services import start_topic
+
+TOPICS_PER_PAGE = 30
+LATEST_ON_INDEX = 5
+
+
+def _topics_page(request, topics, count):
+    """A page of topics; the count is kept as data, not counted per request."""
+    paginator = Paginator(topics, TOPICS_PER_PAGE)
+    paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
+    start = (page.number - 1) * TOPICS_PER_PAGE
+    page.object_list = topics.page(start, start + TOPICS_PER_PAGE)
+    return page
+
+
+def index(request):
+    categories = list(Category.objects.for_index())
+    groups = {}
+    for category in categories:
+        groups.setdefault(category.group, []).append(category)
+    latest = Topic.objects.listed().order_by("-last_active", "-id")
+    latest = latest.page(0, LATEST_ON_INDEX)
+    return render(
+        request,
+        "forums/index.html",
+        {"groups": groups.items(), "latest": latest},
+    )
+
+
+def latest(request):
+    count = Category.objects.aggregate(total=Sum("topic_count"))["total"] or 0
+    topics = Topic.objects.listed().order_by("-last_active", "-id")
+    page_obj = _topics_page(request, topics, count)
+    return render(request, "forums/latest.html", {"page_obj": page_obj})
+
+
+def category(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    topics = category.topics.listed()
+    return render(
+        request,
+        "forums/category.html",
+        {
+            "category": category,
+            "page_obj": _topics_page(request, topics, category.topic_count),
+            "may_start": _start_refusal(request.user, category) is None,
+        },
+    )
+
+
+def _topic_or_404(request, pk):
+    topic = get_object_or_404(
+        Topic.objects.visible_to(request.user).select_related(
+            "category",
+            "author",
+            "opening_post",
+            *[f"discussion__{name}" for name in registry.related_names()],
+        ),
+        pk=pk,
+    )
+    # The discussion reaches its page without another query (comments.owners).
+    topic.discussion.topic = topic
+    return topic
+
+
+def topic(request, category_slug, pk, slug):
+    topic = _topic_or_404(request, pk)
+    if (category_slug, slug) != (topic.category.slug, topic.slug):
+        return redirect(topic, permanent=True)
+    moderator = request.user.has_perm(MODERATE)
+    if topic.is_removed and not moderator:  # its author: why, and nothing else
+        return render(request, "forums/removed.html", {"topic": topic})
+    context = {
+        "topic": topic,
+        "is_moderator": moderator,
+        "may_retitle": topic.title_editable_by(request.user),
+        **discussion_context(request, topic.discussion),
+    }
+    if moderator:
+        context["categories"] = Category.objects.exclude(pk=topic.category_id)
+    return render_with_thread(request, "forums/topic.html", context)
+
+
+def _start_refusal(user, category):
+    """Why `user` may not start a topic in `category`, or None when they may."""
+    if not user.is_authenticated:
+        return _("Please log in to start a topic.")
+    if category.is_archived:
+        return _("This category is archived: it is kept for reading.")
+    if not Category.objects.startable_by(user).filter(pk=category.pk).exists():
+        return _("Only the site team starts topics in this category.")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return _(
+            "Please verify your email address before starting a topic: follow "
+            "the link in the email we sent you, or ask for a new one in your "
+            "account settings."
+        )
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def start(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    context = {"category": category}
+    refusal = _start_refusal(request.user, category)
+    if refusal:
+        unsent = request.POST.get("body", "") if request.method == "POST" else ""
+        return render(
+            request,
+            "forums/start.html",
+            {**context, "refusal": refusal, "unsent": unsent},
+            status=403,
+        )
+    form = TopicForm(request.POST if request.method == "POST" else None)
+    context["form"] = form
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "forums/start.html", context)
+    data = form.cleaned_data
+    if "preview" in request.POST:
+        context["preview"] = render_markup(data["body"])
+        return render(request, "forums/start.html", context)
+    topic, verdict = start_topic(
+        category=category,
+        author=request.user,
+        title=data["title"],
+        body=data["body"],
+        token=data["token"],
+        ip_address=request.META.get("REMOTE_ADDR"),
+        honeypot=data.get("homepage", ""),
+    )
+    if topic is None:
+        form.add_error(verdict.field or "body", verdict.message)
+        return render(request, "forums/start.html", context, status=verdict.status_code)
+    if verdict.action == "hold":
+        messages.info(
+            request,
+            _(
+                "Thank you. Your topic is awaiting moderation: a moderator will "
+                "read it soon, and then it will appear for everyone."
+            ),
+        )
+    else:
+        messages.success(request, _("Your topic was started."))
+    return redirect(topic)
+
+
+@require_http_methods(["GET", "POST"])
+def retitle(request, pk):
+    topic = _topic_or_404(request, pk)
+    if not topic.title_editable_by(request.user):
+        raise Http404
+    form = TitleForm(request.POST or None, initial={"title": topic.title})
+    if request.method == "POST" and form.is_valid():
+        if topic.rename(title=form.cleaned_data["title"], by=request.user):
+            messages.success(request, _("The title was changed."))
+        return redirect(topic)
+    return render(request, "forums/retitle.html", {"topic": topic, "form": form})
+
+
+@require_POST
+def moderate(request, pk):
+    if not request.user.has_perm(MODERATE):
+        raise Http404
+    topic = _topic_or_404(request, pk)
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "forums/moderate.html", {"topic": topic, "form": form}, status=400
+        )
+    data, by = form.cleaned_data, request.user
+    action = data["action"]
+    try:
+        done = {
+            "pin": lambda: topic.pin(by=by),
+            "unpin": lambda: topic.unpin(by=by),
+            "lock": lambda: topic.lock(by=by, reason=data["reason"]),
+            "unlock": lambda: topic.unlock(by=by),
+            "move": lambda: topic.move(to=data["category"], by=by),
+            "rename": lambda: topic.rename(title=data["title"], by=by),
+            "remove": lambda: topic.remove(by=by, reason=data["reason"]),
+            "restore": lambda: topic.restore(by=by),
+        }[action]()
+    except ValidationError as error:
+        form.add_error("reason", error)
+        return render(
+            request, "forums/moderate.html", {"topic": topic, "form": form}, status=400
+        )
+    if done:
+        messages.success(request, DONE_MESSAGES[action])
+    return redirect(topic)
+
+
+DONE_MESSAGES = {
+    "pin": gettext_lazy("The topic is pinned."),
+    "unpin": gettext_lazy("The topic is no longer pinned."),
+    "lock": gettext_lazy("The topic is locked."),
+    "unlock": gettext_lazy("The topic is unlocked."),
+    "move": gettext_lazy("The topic was moved."),
+    "rename": gettext_lazy("The topic was renamed."),
+    "remove": gettext_lazy("The topic was removed."),
+    "restore": gettext_lazy("The topic was restored."),
+}
