@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -117,7 +117,17 @@ def render_with_thread(request, template_name, context, status=200):
         {**context, "thread_html": mark_safe(THREAD_SLOT if thread_html else "")},
         request,
     )
-    return HttpResponse(page.replace(THREAD_SLOT, thread_html, 1), status=status)
+    page = page.replace(THREAD_SLOT, thread_html, 1)
+    thread_page = context["thread_page"]
+    if thread_page.num_pages > 1:
+        # Every page that shows a discussion says which page of it this is in
+        # its title, whichever template it comes from.
+        number = _(" (comments, page %(number)s of %(total)s)") % {
+            "number": thread_page.number,
+            "total": thread_page.num_pages,
+        }
+        page = page.replace("</title>", escape(number) + "</title>", 1)
+    return HttpResponse(page, status=status)
 
 
 def discussion_context(request, discussion):
@@ -165,21 +175,28 @@ def permalink(request, pk):
         if query:
             url += "?" + urlencode(query)
         return redirect(f"{url}#comment-{comment.pk}")
+    return redirect(place_url(request, comment.discussion, comment.path, comment.pk))
+
+
+def place_url(request, discussion, path, anchor):
+    """The discussion page that shows the comment at `path` for this reader,
+    scrolled to comment `anchor`."""
     order = _order(request)
-    own = own_comments(request, comment.discussion)
-    include = shown_to_author(own)
-    paths = rendering.top_level_paths(
-        comment.discussion, include=include, moderator=_is_moderating(request)
+    plan = rendering.plan_for(
+        discussion,
+        order=order,
+        include=shown_to_author(own_comments(request, discussion)),
+        moderator=_is_moderating(request),
     )
-    number = rendering.page_of(paths, comment.path[:PATH_STEP], order)
+    number = rendering.page_of(plan, path)
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order
     query.update(_moderation_query(request))
-    url = comment.discussion.get_absolute_url()
+    url = discussion.get_absolute_url()
     if query:
         url += "?" + urlencode(query)
-    return redirect(f"{url}#comment-{comment.pk}")
+    return f"{url}#comment-{anchor}"
 
 
 def continued_from(comment):
@@ -205,8 +222,11 @@ def subthread(request, pk):
     moderating = _is_moderating(request)
     own = own_comments(request, discussion)
     include = set(shown_to_author(own))
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
     rows = list(
-        discussion.comments.filter(path__startswith=root.path)
+        discussion.comments.filter(
+            path__startswith=root.path, depth__lte=root.depth + cap
+        )
         .select_related("author")
         .order_by("path")
     )

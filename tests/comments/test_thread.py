@@ -118,7 +118,7 @@ def test_indentation_stops_at_the_cap_and_the_thread_continues(
     html = page(client, article)
     assert "level 2" in html and "level 3" not in html
     continue_url = reverse("comments:thread", args=[chain[2].pk])
-    assert f'href="{continue_url}">Continue this thread (3 replies)' in html
+    assert f'href="{continue_url}">Continue this thread (1 reply to Fran)' in html
     sub = client.get(continue_url).content.decode()
     assert "level 3" in sub and "level 5" not in sub  # capped again, relative
     assert reverse("comments:permalink", args=[chain[2].pk]) in sub
@@ -163,7 +163,7 @@ def test_an_editor_previews_a_drafts_thread_page_without_reply_links(client):
 
 
 def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):
-    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
     tops = [comment(article.discussion, body=f"thread {n}") for n in range(5)]
     reply = comment(parent=tops[4], body="reply on the last page")
     first = page(client, article)
@@ -178,7 +178,7 @@ def test_threads_are_paged_and_permalinks_find_the_page(client, article, setting
 
 
 def test_newest_first_survives_paging(client, article, settings):
-    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
     for n in range(5):
         comment(article.discussion, body=f"thread {n}")
     newest = page(client, article, order="newest")
@@ -231,3 +231,54 @@ def test_comments_by_the_site_team_are_marked(client, article):
     assert html.count("Kindred team") == 1
     answer = html[html.index("Dana Okafor") :]
     assert answer.index("Kindred team") < answer.index("The link is under")
+
+
+@pytest.mark.parametrize("size", [1000, 20_000])
+def test_a_page_holds_about_a_hundred_comments_at_the_same_cost(
+    client, size, django_assert_num_queries
+):
+    article, _ = build_thread(size)
+    cache.clear()
+    Section.navigation()
+    with django_assert_num_queries(4):
+        html = page(client, article)
+    shown = html.count('<li id="comment-')
+    assert 90 <= shown <= 100 + 6  # a continued thread brings its ancestors
+    # Deeper replies continue on their thread's own page, and pages end
+    # between threads where they can: about size / 100 pages.
+    pages = int(re.search(r"page 1 of (\d+)", html)[1])
+    assert size // 150 <= pages <= size // 60
+
+
+def test_a_thread_longer_than_a_page_continues_on_the_next(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 4}
+    small = comment(article.discussion, body="a small thread")
+    big = comment(article.discussion, body="a big thread")
+    replies = [comment(parent=big, body=f"reply {n}") for n in range(5)]
+    first = page(client, article)
+    assert "a small thread" in first and "a big thread" in first
+    assert "reply 1" in first and "reply 2" not in first
+    assert "This thread continues on page 2" in first
+    second = page(client, article, page=2)
+    assert "continues from page 1" in second
+    assert second.index("a big thread") < second.index("reply 2")  # its context
+    assert "a small thread" not in second
+    assert "<title>" in second and "(comments, page 2 of 2)</title>" in second
+    response = client.get(reverse("comments:permalink", args=[replies[4].pk]))
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}?page=2#comment-{replies[4].pk}"
+    )
+    response = client.get(reverse("comments:permalink", args=[small.pk]))
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{small.pk}"
+
+
+def test_page_links_sit_above_and_below_the_thread(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 1}
+    for n in range(3):
+        comment(article.discussion, body=f"thread {n}")
+    html = page(client, article, page=2)
+    assert html.count("Page 2 of 3") == 2
+    top = html.index('aria-label="Pages of comments, top"')
+    bottom = html.index('aria-label="Pages of comments, bottom"')
+    assert top < html.index("thread 1") < bottom
+    assert "3 comments<span" in html and "page 2 of 3</span>" in html
