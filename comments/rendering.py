@@ -219,6 +219,11 @@ class Renderer:
             "pending": _("Awaiting moderation"),
             "note": _("Note from the moderators:"),
             "internal": _("For moderators:"),
+            "to": _("to"),
+            "hide": _("Hide replies"),
+            "to_comment": _("to this comment by"),
+            "to_deleted": _("to this deleted comment"),
+            "to_hidden": _("to this hidden comment"),
         }
         # URL patterns resolved once per page, not once per comment.
         self.urls = {
@@ -265,18 +270,24 @@ class Renderer:
                 out.append("</li>")
                 skip_below = depth
             else:
-                summary = ngettext(
-                    "%(count)s reply to %(name)s",
-                    "%(count)s replies to %(name)s",
-                    replies,
-                ) % {"count": replies, "name": names[row.pk]}
-                out.append(
-                    f'<details open class="replies"><summary>{summary}</summary><ol>'
-                )
+                summary = self.summary(replies, names[row.pk])
+                out.append(f'<details open class="replies">{summary}<ol>')
                 open_depths.append(depth)
         out.extend("</ol></details></li>" for _ in open_depths)
         out.append("</ol>")
         return "".join(out)
+
+    def summary(self, replies, name):
+        """ "Show 3 replies" on a closed thread, "Hide replies" on an open one
+        (site CSS shows the one that fits), each naming whose replies to a
+        screen reader."""
+        show = ngettext("Show %(count)s reply", "Show %(count)s replies", replies)
+        to_name = f'<span class="visually-hidden"> {self.text["to"]} {name}</span>'
+        return (
+            f'<summary><span class="when-closed">{show % {"count": replies}}'
+            f'{to_name}</span><span class="when-open">{self.text["hide"]}'
+            f"{to_name}</span></summary>"
+        )
 
     def _next_ids(self, rows):
         """For each comment, the first comment after its replies (the "Next" link)."""
@@ -330,14 +341,19 @@ class Renderer:
             reply_url = self.urls["comments:reply"].format(row.pk)
             parts.append(
                 f'<li><a href="{reply_url}">{text["reply"]}'
-                f'<span class="visually-hidden"> {_("to")} {names[row.pk]}'
+                f'<span class="visually-hidden"> {text["to"]} {names[row.pk]}'
                 "</span></a></li>"
             )
         permalink = self.urls["comments:permalink"].format(row.pk)
+        if not placeholder:
+            whose = f"{text['to_comment']} {names[row.pk]}"
+        elif status == Comment.Status.DELETED:
+            whose = text["to_deleted"]
+        else:
+            whose = text["to_hidden"]
         parts.append(
             f'<li><a href="{permalink}">{text["permalink"]}'
-            f'<span class="visually-hidden"> {_("to this comment by")} '
-            f"{names[row.pk]}</span></a></li>"
+            f'<span class="visually-hidden"> {whose}</span></a></li>'
         )
         if row.parent_id and row.parent_id in names:
             label = _("In reply to %(name)s") % {"name": names[row.parent_id]}

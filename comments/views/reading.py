@@ -17,6 +17,7 @@ from comments.models import Comment
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.posting import Submission
 from comments.views import moderation
+from comments.views.notices import show_done
 
 
 def _order(request):
@@ -145,6 +146,7 @@ def discussion_context(request, discussion):
     html = rendering.add_reader_tools(
         page.html, reader_tools(own), moderation.report_tools(request, discussion)
     )
+    html, notice = show_done(request, discussion, html)
     block = posting_block(request, discussion)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
@@ -155,6 +157,7 @@ def discussion_context(request, discussion):
         "comment_form": comment_form(request) if can_post else None,
         "posting_block": block,
         "moderating": moderating,
+        "notice": notice,
     }
 
 
@@ -217,7 +220,10 @@ def continued_from(comment):
 
 def subthread(request, pk):
     """Continue this thread: a comment and all its replies, on a page of their own."""
-    root = get_object_or_404(Comment.objects.visible_to(request).with_owners(), pk=pk)
+    root = get_object_or_404(
+        Comment.objects.visible_to(request).with_owners().select_related("parent"),
+        pk=pk,
+    )
     discussion = root.discussion
     moderating = _is_moderating(request)
     own = own_comments(request, discussion)
@@ -243,13 +249,19 @@ def subthread(request, pk):
         reader_tools(own),
         moderation.report_tools(request, discussion),
     )
+    html, notice = show_done(request, discussion, html)
     return render(
         request,
         "comments/subthread.html",
         {
             "root": root,
+            # The comment it continues from, quoted when readers may see it.
+            "parent": root.parent
+            if root.parent_id and root.parent.status == Comment.Status.PUBLISHED
+            else None,
             "owner": discussion.owner,
             "thread_html": mark_safe(html),  # built from escaped text and body_html
             "back_url": reverse("comments:permalink", args=[root.pk]),
+            "notice": notice,
         },
     )

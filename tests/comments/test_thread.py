@@ -61,7 +61,8 @@ def test_thread_is_nested_ordered_lists_with_every_link(client, article):
     # "Next" on the top comment skips its replies.
     top_item = html[html.index(f'id="comment-{top.pk}"') : html.index("<details")]
     assert f'href="#comment-{second.pk}">Next' in top_item
-    assert "2 replies to Fran" in html  # <details> summary with the hidden count
+    assert 'Show 2 replies<span class="visually-hidden"> to Fran</span>' in html
+    assert "Hide replies" in html  # the <details> summary says what it does
     assert "sam@x.org" not in html
 
 
@@ -282,3 +283,11 @@ def test_page_links_sit_above_and_below_the_thread(client, article, settings):
     bottom = html.index('aria-label="Pages of comments, bottom"')
     assert top < html.index("thread 1") < bottom
     assert "3 comments<span" in html and "page 2 of 3</span>" in html
+
+
+def test_a_deleted_comments_placeholder_reads_well(client, article):
+    gone = comment(article.discussion, status=Comment.Status.DELETED, body="Gone")
+    comment(parent=gone, body="Still here")
+    html = thread_html(page(client, article))
+    assert 'Permalink<span class="visually-hidden"> to this deleted comment' in html
+    assert "by a deleted comment" not in html
