@@ -127,8 +127,18 @@ def render_with_thread(request, template_name, context, status=200):
             "number": thread_page.number,
             "total": thread_page.num_pages,
         }
-        page = page.replace("</title>", escape(number) + "</title>", 1)
+        page = _title_with(page, escape(number))
     return HttpResponse(page, status=status)
+
+
+def _title_with(page, words):
+    """The page with `words` after the name in its <title> ("Name · Site")."""
+    start, end = page.find("<title>"), page.find("</title>")
+    if start < 0 or end < 0:
+        return page
+    middle = page.find(" · ", start, end)
+    at = middle if middle >= 0 else end
+    return page[:at] + words + page[at:]
 
 
 def discussion_context(request, discussion):

@@ -264,7 +264,7 @@ def test_a_thread_longer_than_a_page_continues_on_the_next(client, article, sett
     assert "continues from page 1" in second
     assert second.index("a big thread") < second.index("reply 2")  # its context
     assert "a small thread" not in second
-    assert "<title>" in second and "(comments, page 2 of 2)</title>" in second
+    assert re.search(r"<title>[^<]* \(comments, page 2 of 2\) · [^<]*</title>", second)
     response = client.get(reverse("comments:permalink", args=[replies[4].pk]))
     assert response["Location"] == (
         f"{article.get_absolute_url()}?page=2#comment-{replies[4].pk}"
