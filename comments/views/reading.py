@@ -11,7 +11,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from comments import posting, rendering
+from comments import paging, posting, rendering
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
@@ -201,7 +201,7 @@ def place_url(request, discussion, path, anchor):
         include=shown_to_author(own_comments(request, discussion)),
         moderator=_is_moderating(request),
     )
-    number = rendering.page_of(plan, path)
+    number = paging.page_of(plan, path)
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order

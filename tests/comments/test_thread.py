@@ -291,3 +291,16 @@ def test_a_deleted_comments_placeholder_reads_well(client, article):
     html = thread_html(page(client, article))
     assert 'Permalink<span class="visually-hidden"> to this deleted comment' in html
     assert "by a deleted comment" not in html
+
+
+def test_a_continued_thread_page_quotes_the_comment_it_continues_from(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_MAX_INDENT": 3}
+    chain = [comment(article.discussion, body="level 0")]
+    for level in range(1, 5):
+        chain.append(comment(parent=chain[-1], body=f"level {level}"))
+    sub = client.get(reverse("comments:thread", args=[chain[2].pk])).content.decode()
+    quoted = sub[sub.index('<figure class="replying-to">') : sub.index("</figure>")]
+    assert "which it replies to" in quoted and "level 1" in quoted
+    assert sub.index("</figure>") < sub.index(f'id="comment-{chain[2].pk}"')
