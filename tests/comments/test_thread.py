@@ -304,3 +304,27 @@ def test_a_continued_thread_page_quotes_the_comment_it_continues_from(
     quoted = sub[sub.index('<figure class="replying-to">') : sub.index("</figure>")]
     assert "which it replies to" in quoted and "level 1" in quoted
     assert sub.index("</figure>") < sub.index(f'id="comment-{chain[2].pk}"')
+
+
+def test_newest_first_continues_a_long_thread_too(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 3}
+    older = comment(article.discussion, body="the older thread")
+    newer = comment(article.discussion, body="the newer thread")
+    replies = [comment(parent=newer, body=f"answer {n}") for n in range(4)]
+    first = page(client, article, order="newest")
+    assert first.index("the newer thread") < first.index("answer 1")
+    assert "answer 2" not in first and "the older thread" not in first
+    second = page(client, article, order="newest", page=2)
+    order = [second.index(text) for text in ("the newer thread", "answer 3")]
+    assert order == sorted(order) and second.index("answer 3") < second.index(
+        "the older thread"
+    )
+    assert "answer 1" not in second
+    response = client.get(
+        reverse("comments:permalink", args=[replies[3].pk]), {"order": "newest"}
+    )
+    assert "page=2&order=newest" in response["Location"]
+    response = client.get(
+        reverse("comments:permalink", args=[older.pk]), {"order": "newest"}
+    )
+    assert "page=2&order=newest" in response["Location"]
