@@ -14,8 +14,8 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext as _
 
 from articles.models import SEARCH_CONFIG, Article
@@ -53,6 +53,52 @@ def clean_query(raw):
     return text
 
 
+# Markdown as the words a reader sees, in the order applied (PostgreSQL regular
+# expressions): images go, links keep their text, HTML tags and the marks at the
+# start of headings, quotes and list items go, then emphasis and code marks.
+MARKDOWN_TO_TEXT = (
+    (r"!\[[^]]*\]\([^)]*\)", ""),
+    (r"\[([^]]*)\]\([^)]*\)", r"\1"),
+    (r"<[^>]*>", " "),
+    (r"(^|\n)[ \t]*(#{1,6}|>|[-+*]|[0-9]+\.)[ \t]+", r"\1"),
+    (r"[*`~]+|(^|\s)_+|_+(\s|[[:punct:]]|$)", r"\1\2"),
+)
+
+
+# A fragment leaves out the punctuation after its last word.
+TEXT_END = r"[[:punct:][:space:]]+$"
+
+
+def plain_text(expression):
+    for pattern, replacement in MARKDOWN_TO_TEXT:
+        expression = regexp_replace(expression, pattern, replacement)
+    return regexp_replace(expression, r"^\s+|\s+$", "")
+
+
+def regexp_replace(expression, pattern, replacement):
+    return Func(
+        expression,
+        Value(pattern),
+        Value(replacement),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def with_ellipses():
+    """The headline with "… " before it unless it starts the text, and " …"
+    after it unless it ends it (its fragments begin and end on whole words)."""
+    starts = When(text__startswith=F("bare"), then=Value(""))
+    ends = When(text_end__endswith=F("bare_end"), then=Value(""))
+    return Concat(
+        Case(starts, default=Value("… ")),
+        "headline",
+        Case(ends, default=Value(" …")),
+        output_field=TextField(),
+    )
+
+
 def search_articles(query):
     """Published articles matching `query`, best first, each with a `snippet`."""
     words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
@@ -74,18 +120,31 @@ def search_articles(query):
         .annotate(
             rank=SearchRank("search_vector", words)
             + TrigramWordSimilarity(Value(wanted), "title"),
-            snippet=SearchHeadline(
-                Concat("summary", Value("\n"), "body", output_field=TextField()),
+        )
+        .alias(
+            text=plain_text(
+                Concat("summary", Value("\n"), "body", output_field=TextField())
+            ),
+            headline=SearchHeadline(
+                "text",
                 words,
                 config=SEARCH_CONFIG,
                 start_sel=MARK_START,
                 stop_sel=MARK_END,
-                max_words=40,
-                min_words=20,
+                max_words=35,
+                min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
             ),
+            bare=regexp_replace(
+                Replace(Replace("headline", Value(MARK_START)), Value(MARK_END)),
+                r"^\s+|\s+$",
+                "",
+            ),
+            text_end=regexp_replace("text", TEXT_END, ""),
+            bare_end=regexp_replace("bare", TEXT_END, ""),
         )
+        .annotate(snippet=with_ellipses())
         .filter(Q(search_vector=words) | title_match)
         .order_by("-rank", "-published_at", "-pk")
     )

@@ -77,7 +77,7 @@ def measure(size):
     figures["page_cached_ms"] = median_ms(lambda: anonymous.get(url))
 
     def ours():
-        rows = threads.fetch_page(discussion)[0]
+        rows = threads.fetch_page(discussion, threads.plan_for(discussion))
         return threads.Renderer().render(rows, threads.visible(rows))
 
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
@@ -138,7 +138,7 @@ def run():
     kindred = settings.KINDRED
     settings.KINDRED = {
         **kindred,
-        "COMMENTS_THREADS_PER_PAGE": 100_000,
+        "COMMENTS_PER_PAGE": 100_000,
         "COMMENTS_RATE_SECONDS": 0,
     }
     ModerationSettings.objects.create(hold_first_comments=False)

@@ -1,8 +1,9 @@
 """Reading a discussion: which rows a page shows, and its HTML in one flat pass.
 
 Two queries fetch a page whatever the size of the discussion: the paths of the
-top-level comments (to page by thread), then every row of the page's threads by
-sort path (`ORDER BY path`, C collation: depth-first display order). The HTML is
+comments a page counts (to cut the discussion into pages of about a hundred
+comments, whole threads where they fit), then the rows of one page by sort path
+(`ORDER BY path`, C collation: depth-first display order). The HTML is
 built in one pass that opens and closes the nested lists from changes of depth;
 no template runs per comment. What everyone sees is cached under the discussion's
 version, which every change bumps; what depends on the reader (their own edit and
@@ -15,7 +16,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -24,7 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from comments.models import Comment, RemovalReason
+from comments.models.discussion import PATH_STEP
 from comments.models.moderation import usual_wait_words
+from comments.paging import counted_paths, plan_pages
 
 ORDERS = ("oldest", "newest")
 SAMPLE_ID = 918273645
@@ -47,6 +50,8 @@ class ThreadPage:
     num_pages: int
     order: str
     html: str
+    continued: bool = False  # the first thread began on the page before
+    continues: bool = False  # the last thread goes on on the next page
 
     @property
     def has_previous(self):
@@ -57,78 +62,50 @@ class ThreadPage:
         return self.number < self.num_pages
 
 
-def top_level_paths(discussion, *, include=None, moderator=False):
-    """Paths of the top-level comments that have something to show, in path order."""
-    top = discussion.comments.filter(depth=0).order_by("path")
-    if not moderator:
-        has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
-        visible = Q(status=Comment.Status.PUBLISHED) | Q(has_replies=True)
-        if include:
-            visible |= Q(pk__in=include)
-        top = top.annotate(has_replies=has_replies).filter(visible)
-    return list(top.values_list("path", flat=True))
-
-
-def page_of(paths, top_path, order):
-    """The page number on which the thread starting at `top_path` appears."""
-    per_page = settings.KINDRED["COMMENTS_THREADS_PER_PAGE"]
-    ordered = paths if order == "oldest" else paths[::-1]
-    try:
-        return ordered.index(top_path) // per_page + 1
-    except ValueError:
-        return 1
-
-
-def fetch_page(discussion, *, page=1, order="oldest", include=None, moderator=False):
-    """The rows of one page of threads, in display order, and the page count."""
-    paths = top_level_paths(discussion, include=include, moderator=moderator)
-    per_page = settings.KINDRED["COMMENTS_THREADS_PER_PAGE"]
-    num_pages = max(1, -(-len(paths) // per_page))
-    page = min(max(1, page), num_pages)
-    ordered = paths if order == "oldest" else paths[::-1]
-    chosen = ordered[(page - 1) * per_page : page * per_page]
-    if not chosen:
-        return [], page, num_pages
-    first, last = min(chosen), max(chosen)
-    # Every row of the chosen threads: from the first top-level path to the end of
-    # the last thread's subtree (its path followed by anything greater in the step).
+def fetch_page(discussion, plan, *, page=1, order="oldest"):
+    """The rows of page `page` of `plan`, in display order: its comments, the
+    deeper replies that make its "Continue this thread" links, and, when it
+    continues a thread, the comments that thread continues from."""
+    if not plan:
+        return []
+    planned = plan[page - 1]
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    where = Q()
+    for low, high in planned["ranges"]:
+        where |= Q(path__gte=low, path__lt=high) if high else Q(path__gte=low)
+    first = planned["first"]
+    ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
+    if ancestors:
+        where |= Q(path__in=ancestors)
     rows = list(
-        discussion.comments.filter(path__gte=first, path__lt=last + "~")
+        discussion.comments.filter(where, depth__lte=cap)
         .select_related("author")
-        .only(
-            "pk",
-            "discussion_id",
-            "parent_id",
-            "depth",
-            "path",
-            "author_id",
-            "author__display_name",
-            "author__is_staff",
-            "guest_name",
-            "body_html",
-            "status",
-            "status_reason",
-            "public_reason_id",
-            "author_note",
-            "created_at",
-            "edited_at",
-        )
+        .only(*ROW_FIELDS)
         .order_by("path")
     )
-    if order == "newest":
-        rows = _threads_newest_first(rows)
-    return rows, page, num_pages
+    if order == "newest":  # threads newest first, each in its own order
+        rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
+    return rows
 
 
-def _threads_newest_first(rows):
-    threads, current = [], None
-    for row in rows:
-        if row.depth == 0:
-            current = []
-            threads.append(current)
-        if current is not None:
-            current.append(row)
-    return [row for thread in reversed(threads) for row in thread]
+ROW_FIELDS = (
+    "pk",
+    "discussion_id",
+    "parent_id",
+    "depth",
+    "path",
+    "author_id",
+    "author__display_name",
+    "author__is_staff",
+    "guest_name",
+    "body_html",
+    "status",
+    "status_reason",
+    "public_reason_id",
+    "author_note",
+    "created_at",
+    "edited_at",
+)
 
 
 def visible(rows, *, include=(), moderator=False):
@@ -169,6 +146,11 @@ class Renderer:
             "pending": _("Awaiting moderation"),
             "note": _("Note from the moderators:"),
             "internal": _("For moderators:"),
+            "to": _("to"),
+            "hide": _("Hide replies"),
+            "to_comment": _("to this comment by"),
+            "to_deleted": _("to this deleted comment"),
+            "to_hidden": _("to this hidden comment"),
         }
         # URL patterns resolved once per page, not once per comment.
         self.urls = {
@@ -211,22 +193,28 @@ class Renderer:
             if not replies:
                 out.append("</li>")
             elif depth + 1 >= self.cap:
-                out.append(self.continue_link(row, replies))
+                out.append(self.continue_link(row, replies, names[row.pk]))
                 out.append("</li>")
                 skip_below = depth
             else:
-                summary = ngettext(
-                    "%(count)s reply to %(name)s",
-                    "%(count)s replies to %(name)s",
-                    replies,
-                ) % {"count": replies, "name": names[row.pk]}
-                out.append(
-                    f'<details open class="replies"><summary>{summary}</summary><ol>'
-                )
+                summary = self.summary(replies, names[row.pk])
+                out.append(f'<details open class="replies">{summary}<ol>')
                 open_depths.append(depth)
         out.extend("</ol></details></li>" for _ in open_depths)
         out.append("</ol>")
         return "".join(out)
+
+    def summary(self, replies, name):
+        """ "Show 3 replies" on a closed thread, "Hide replies" on an open one
+        (site CSS shows the one that fits), each naming whose replies to a
+        screen reader."""
+        show = ngettext("Show %(count)s reply", "Show %(count)s replies", replies)
+        to_name = f'<span class="visually-hidden"> {self.text["to"]} {name}</span>'
+        return (
+            f'<summary><span class="when-closed">{show % {"count": replies}}'
+            f'{to_name}</span><span class="when-open">{self.text["hide"]}'
+            f"{to_name}</span></summary>"
+        )
 
     def _next_ids(self, rows):
         """For each comment, the first comment after its replies (the "Next" link)."""
@@ -280,14 +268,19 @@ class Renderer:
             reply_url = self.urls["comments:reply"].format(row.pk)
             parts.append(
                 f'<li><a href="{reply_url}">{text["reply"]}'
-                f'<span class="visually-hidden"> {_("to")} {names[row.pk]}'
+                f'<span class="visually-hidden"> {text["to"]} {names[row.pk]}'
                 "</span></a></li>"
             )
         permalink = self.urls["comments:permalink"].format(row.pk)
+        if not placeholder:
+            whose = f"{text['to_comment']} {names[row.pk]}"
+        elif status == Comment.Status.DELETED:
+            whose = text["to_deleted"]
+        else:
+            whose = text["to_hidden"]
         parts.append(
             f'<li><a href="{permalink}">{text["permalink"]}'
-            f'<span class="visually-hidden"> {_("to this comment by")} '
-            f"{names[row.pk]}</span></a></li>"
+            f'<span class="visually-hidden"> {whose}</span></a></li>'
         )
         if row.parent_id and row.parent_id in names:
             label = _("In reply to %(name)s") % {"name": names[row.parent_id]}
@@ -370,13 +363,15 @@ class Renderer:
         parts.append("</p>")
         return "".join(parts)
 
-    def continue_link(self, row, replies):
+    def continue_link(self, row, replies, name):
+        """The link to the thread's own page. A page fetches one level past the
+        cap, so `replies` counts the replies to this comment, not their replies."""
         url = self.urls["comments:thread"].format(row.pk)
         label = ngettext(
-            "Continue this thread (%(count)s reply)",
-            "Continue this thread (%(count)s replies)",
+            "Continue this thread (%(count)s reply to %(name)s)",
+            "Continue this thread (%(count)s replies to %(name)s)",
             replies,
-        ) % {"count": replies}
+        ) % {"count": replies, "name": name}
         return f'<p class="continue"><a href="{url}">{label}</a></p>'
 
 
@@ -385,53 +380,50 @@ def cache_key(discussion, page, order):
     return f"thread:{discussion.pk}:{discussion.version}:{state}:{order}:{page}"
 
 
-def _pages_key(discussion):
-    return cache_key(discussion, "count", "any")
+def plan_for(discussion, *, order="oldest", include=(), moderator=False):
+    """The pages of the discussion for this reader: one query, and none for a
+    reader with nothing personal to see while the discussion is unchanged."""
+    personal = bool(include) or moderator
+    key = cache_key(discussion, "plan", order)
+    if not personal and (plan := cache.get(key)) is not None:
+        return plan
+    paths = counted_paths(discussion, include=include or None, moderator=moderator)
+    plan = plan_pages(paths, order)
+    if not personal:
+        cache.set(key, plan, CACHE_SECONDS)
+    return plan
 
 
 def render_page(discussion, *, page=1, order="oldest", include=(), moderator=False):
     """One page of a discussion as HTML. Public pages come from the cache.
 
     Only the page numbers that exist are cached: a number past the end is
-    clamped to the last page first (the page count is cached beside the pages),
-    so that ?page=99999 cannot fill the cache with copies of the last page.
+    clamped to the last page first (the plan of the pages is cached beside
+    them), so that ?page=99999 cannot fill the cache with copies of the last page.
     """
     personal = bool(include) or moderator
-    if not personal:
-        key, pages_key = cache_key(discussion, page, order), _pages_key(discussion)
-        found = cache.get_many([key, pages_key])
-        if key in found:
-            return ThreadPage(**found[key])
-        if pages_key in found:
-            clamped = min(max(1, page), found[pages_key])
-            if (cached := cache.get(cache_key(discussion, clamped, order))) is not None:
-                return ThreadPage(**cached)
-    rows, number, num_pages = fetch_page(
-        discussion,
-        page=page,
-        order=order,
-        include=include or None,
-        moderator=moderator,
-    )
+    if not personal and (cached := cache.get(cache_key(discussion, page, order))):
+        return ThreadPage(**cached)
+    plan = plan_for(discussion, order=order, include=include, moderator=moderator)
+    number = min(max(1, page), max(1, len(plan)))
+    if not personal and number != page:
+        if (cached := cache.get(cache_key(discussion, number, order))) is not None:
+            return ThreadPage(**cached)
+    rows = fetch_page(discussion, plan, page=number, order=order)
     shown = visible(rows, include=set(include), moderator=moderator)
     renderer = Renderer(
         include=include, moderator=moderator, replies_open=discussion.takes_replies
     )
-    html = renderer.render(rows, shown)
     result = {
         "number": number,
-        "num_pages": num_pages,
+        "num_pages": max(1, len(plan)),
         "order": order,
-        "html": html,
+        "html": renderer.render(rows, shown),
+        "continued": bool(plan) and len(plan[number - 1]["first"]) > PATH_STEP,
+        "continues": number < len(plan) and len(plan[number]["first"]) > PATH_STEP,
     }
     if not personal:
-        cache.set_many(
-            {
-                cache_key(discussion, number, order): result,
-                _pages_key(discussion): num_pages,
-            },
-            CACHE_SECONDS,
-        )
+        cache.set(cache_key(discussion, number, order), result, CACHE_SECONDS)
     return ThreadPage(**result)
 
 

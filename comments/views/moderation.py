@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from comments import rendering
 from comments.models import Comment, Report
 from comments.services import report_comment
+from comments.views.notices import tell_beside
 
 
 class ReportForm(forms.ModelForm):
@@ -25,6 +26,11 @@ class ReportForm(forms.ModelForm):
             "reason": gettext_lazy("What is wrong with this comment?"),
             "note": gettext_lazy("Anything the moderators should know (optional)"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No "---------" choice, and so none chosen until the reader picks one.
+        self.fields["reason"].choices = Report.Reason.choices
 
 
 @login_required
@@ -51,21 +57,16 @@ def report(request, pk):
             comment=comment, reporter=request.user, **form.cleaned_data
         )
         if received:
-            messages.success(
-                request,
-                _(
-                    "Thank you: your report was received. A "
-                    "moderator will look at this comment."
-                ),
+            message = _(
+                "Thank you: your report was received. A "
+                "moderator will look at this comment."
             )
         else:
-            messages.info(
-                request,
-                _(
-                    "You have already reported this comment; the "
-                    "moderators have your report."
-                ),
+            message = _(
+                "You have already reported this comment; the "
+                "moderators have your report."
             )
+        tell_beside(request, comment, message)
         return redirect(comment.get_absolute_url())
     return render(request, "comments/report.html", {"comment": comment, "form": form})
 

@@ -7,16 +7,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from comments import posting, rendering
+from comments import paging, posting, rendering
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.posting import Submission
 from comments.views import moderation
+from comments.views.notices import show_done
 
 
 def _order(request):
@@ -117,7 +118,27 @@ def render_with_thread(request, template_name, context, status=200):
         {**context, "thread_html": mark_safe(THREAD_SLOT if thread_html else "")},
         request,
     )
-    return HttpResponse(page.replace(THREAD_SLOT, thread_html, 1), status=status)
+    page = page.replace(THREAD_SLOT, thread_html, 1)
+    thread_page = context["thread_page"]
+    if thread_page.num_pages > 1:
+        # Every page that shows a discussion says which page of it this is in
+        # its title, whichever template it comes from.
+        number = _(" (comments, page %(number)s of %(total)s)") % {
+            "number": thread_page.number,
+            "total": thread_page.num_pages,
+        }
+        page = _title_with(page, escape(number))
+    return HttpResponse(page, status=status)
+
+
+def _title_with(page, words):
+    """The page with `words` after the name in its <title> ("Name · Site")."""
+    start, end = page.find("<title>"), page.find("</title>")
+    if start < 0 or end < 0:
+        return page
+    middle = page.find(" · ", start, end)
+    at = middle if middle >= 0 else end
+    return page[:at] + words + page[at:]
 
 
 def discussion_context(request, discussion):
@@ -135,6 +156,7 @@ def discussion_context(request, discussion):
     html = rendering.add_reader_tools(
         page.html, reader_tools(own), moderation.report_tools(request, discussion)
     )
+    html, notice = show_done(request, discussion, html)
     block = posting_block(request, discussion)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
@@ -145,6 +167,7 @@ def discussion_context(request, discussion):
         "comment_form": comment_form(request) if can_post else None,
         "posting_block": block,
         "moderating": moderating,
+        "notice": notice,
     }
 
 
@@ -165,21 +188,28 @@ def permalink(request, pk):
         if query:
             url += "?" + urlencode(query)
         return redirect(f"{url}#comment-{comment.pk}")
+    return redirect(place_url(request, comment.discussion, comment.path, comment.pk))
+
+
+def place_url(request, discussion, path, anchor):
+    """The discussion page that shows the comment at `path` for this reader,
+    scrolled to comment `anchor`."""
     order = _order(request)
-    own = own_comments(request, comment.discussion)
-    include = shown_to_author(own)
-    paths = rendering.top_level_paths(
-        comment.discussion, include=include, moderator=_is_moderating(request)
+    plan = rendering.plan_for(
+        discussion,
+        order=order,
+        include=shown_to_author(own_comments(request, discussion)),
+        moderator=_is_moderating(request),
     )
-    number = rendering.page_of(paths, comment.path[:PATH_STEP], order)
+    number = paging.page_of(plan, path)
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order
     query.update(_moderation_query(request))
-    url = comment.discussion.get_absolute_url()
+    url = discussion.get_absolute_url()
     if query:
         url += "?" + urlencode(query)
-    return redirect(f"{url}#comment-{comment.pk}")
+    return f"{url}#comment-{anchor}"
 
 
 def continued_from(comment):
@@ -200,13 +230,19 @@ def continued_from(comment):
 
 def subthread(request, pk):
     """Continue this thread: a comment and all its replies, on a page of their own."""
-    root = get_object_or_404(Comment.objects.visible_to(request).with_owners(), pk=pk)
+    root = get_object_or_404(
+        Comment.objects.visible_to(request).with_owners().select_related("parent"),
+        pk=pk,
+    )
     discussion = root.discussion
     moderating = _is_moderating(request)
     own = own_comments(request, discussion)
     include = set(shown_to_author(own))
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
     rows = list(
-        discussion.comments.filter(path__startswith=root.path)
+        discussion.comments.filter(
+            path__startswith=root.path, depth__lte=root.depth + cap
+        )
         .select_related("author")
         .order_by("path")
     )
@@ -223,13 +259,19 @@ def subthread(request, pk):
         reader_tools(own),
         moderation.report_tools(request, discussion),
     )
+    html, notice = show_done(request, discussion, html)
     return render(
         request,
         "comments/subthread.html",
         {
             "root": root,
+            # The comment it continues from, quoted when readers may see it.
+            "parent": root.parent
+            if root.parent_id and root.parent.status == Comment.Status.PUBLISHED
+            else None,
             "owner": discussion.owner,
             "thread_html": mark_safe(html),  # built from escaped text and body_html
             "back_url": reverse("comments:permalink", args=[root.pk]),
+            "notice": notice,
         },
     )

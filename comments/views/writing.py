@@ -17,7 +17,8 @@ from comments.models import Comment, Discussion
 from comments.models.discussion import GUEST_SESSION_KEY
 from comments.posting import Submission
 from comments.services import RESENT, edit_comment, post_comment
-from comments.views.reading import comment_form, posting_block
+from comments.views.notices import tell_beside
+from comments.views.reading import comment_form, place_url, posting_block
 from config.clientip import client_ip
 
 REMEMBER_SECONDS = 60 * 60 * 24 * 365
@@ -59,9 +60,11 @@ def _compose(request, discussion, parent):
             status=403,
         )
     form = comment_form(request, request.POST if request.method == "POST" else None)
+    focus_on_text(form)
     if request.method == "GET" or not form.is_valid():
         return render(request, "comments/compose.html", {**context, "form": form})
     if "preview" in request.POST:
+        focus_on_text(form, False)  # the page opens at the preview instead
         preview = render_markup(form.cleaned_data["body"])
         return render(
             request,
@@ -101,13 +104,23 @@ def _compose(request, discussion, parent):
             status=verdict.status_code,
         )
     if verdict.action == "hold":
-        messages.info(request, verdict.message)
+        tell_beside(request, comment, verdict.message)
     else:
-        messages.success(request, _("Your comment was posted."))
+        tell_beside(request, comment, _("Your comment was posted."))
     response = redirect(comment.get_absolute_url())
     if comment.author_id is None:
         _remember_guest(request, response, comment, data)
     return response
+
+
+def focus_on_text(form, focus=True):
+    """A page that is only a form opens with the cursor in its text, except
+    after Preview, which opens at the preview just above the form."""
+    attrs = form.fields["body"].widget.attrs
+    if focus:
+        attrs["autofocus"] = True
+    else:
+        attrs.pop("autofocus", None)
 
 
 def _refusal(verdict):
@@ -156,6 +169,7 @@ def edit(request, pk):
         comment=comment,
         in_window=in_window,
     )
+    focus_on_text(form, "preview" not in request.POST)
     context = {
         "comment": comment,
         "owner": comment.discussion.owner,
@@ -180,11 +194,31 @@ def edit(request, pk):
                 request, "comments/edit.html", context, status=verdict.status_code
             )
         if verdict.action == "hold":
-            messages.info(request, verdict.message)
+            tell_beside(request, comment, verdict.message)
         else:
-            messages.success(request, _("Your comment was updated."))
+            tell_beside(request, comment, _("Your comment was updated."))
         return redirect(comment.get_absolute_url())
     return render(request, "comments/edit.html", context)
+
+
+def _where_it_was(request, comment):
+    """The place of a comment just deleted: itself when replies keep it on the
+    page (as "Deleted by the author"), else the comment shown just above it,
+    or below it, or the top of the discussion; the confirmation goes there."""
+    discussion = comment.discussion
+    shown = discussion.comments.published()
+    if shown.filter(path__startswith=comment.path).exists():
+        place = comment
+    else:
+        place = (
+            shown.filter(path__lt=comment.path).order_by("-path").first()
+            or shown.filter(path__gt=comment.path).order_by("path").first()
+        )
+    if place is None:
+        messages.success(request, _("Your comment was deleted."))
+        return discussion.get_absolute_url() + "#comments"
+    tell_beside(request, place, _("Your comment was deleted."))
+    return place_url(request, discussion, place.path, place.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,8 +230,7 @@ def delete(request, pk):
         comment.delete_by_author(
             by=request.user if request.user.is_authenticated else None
         )
-        messages.success(request, _("Your comment was deleted."))
-        return redirect(comment.discussion.get_absolute_url() + "#comments")
+        return redirect(_where_it_was(request, comment))
     return render(
         request,
         "comments/delete.html",

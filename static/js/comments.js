@@ -1,8 +1,48 @@
-// Kindred discussions: "Reply" opens the reply form inline, under the comment.
+// Kindred discussions: "Expand all / Collapse all", the focus after an action,
+// and "Reply" opening the reply form inline, under the comment.
 // Without this script (or if anything fails) the link opens the reply page, which
 // has the same form; the form posts the same way in both cases.
 (function () {
   "use strict";
+
+  // "Expand all / Collapse all" above a thread with replies; without this script
+  // each thread still opens and closes by its own "Show / Hide replies".
+  document.querySelectorAll("section.discussion").forEach(function (part) {
+    var thread = part.querySelector("ol.thread");
+    if (!thread || !thread.querySelector("details.replies")) {
+      return;
+    }
+    var tools = document.createElement("div");
+    tools.className = "thread-tools";
+    [[part.dataset.expandLabel || "Expand all", true],
+     [part.dataset.collapseLabel || "Collapse all", false]].forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = pair[0];
+      button.addEventListener("click", function () {
+        part.querySelectorAll("details.replies").forEach(function (details) {
+          details.open = pair[1];
+        });
+      });
+      tools.appendChild(button);
+    });
+    thread.before(tools);
+  });
+
+  // After posting, editing, reporting or deleting: the comment concerned takes
+  // the focus, and its confirmation is said again so screen readers announce it
+  // (a live region present when the page loads is not always read).
+  var notice = document.getElementById("comment-notice");
+  if (notice) {
+    var changed = notice.closest("li.just-changed") || notice;
+    changed.focus();
+    var text = notice.textContent;
+    notice.textContent = "";
+    window.setTimeout(function () {
+      notice.textContent = text;
+    }, 100);
+  }
 
   var section = document.getElementById("comments");
   if (!section || !section.dataset.replyUrl || !window.fetch || !window.DOMParser) {

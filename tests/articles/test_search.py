@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -137,3 +139,39 @@ def test_search_query_count_does_not_grow(client, django_assert_max_num_queries)
         ArticleFactory(title=f"Trial news {n}")
     with django_assert_max_num_queries(4):
         search(client, "trial")
+
+
+def snippet_of(client, query):
+    html = search(client, query).content.decode()
+    return html.split('<ol class="search-results"')[1].split("</ol>")[0]
+
+
+def test_snippets_are_the_words_readers_see_not_markdown(client):
+    ArticleFactory(
+        title="A study",
+        summary="",
+        body=(
+            "## Results\n\n![A chart of outcomes](/media/chart.png)\n\n"
+            "The **riluzole** group did _better_, see [the paper](https://x.org/p)."
+        ),
+    )
+    snippet = snippet_of(client, "riluzole")
+    assert "<mark>riluzole</mark>" in snippet.lower()
+    for source in ("**", "![", "](", "##", "_better_", "https://x.org"):
+        assert source not in snippet
+    assert "the paper" in snippet and "Results" in snippet
+
+
+def test_snippets_cut_from_a_long_text_end_on_words_with_ellipses(client):
+    words = " ".join(f"word{n}" for n in range(200))
+    ArticleFactory(title="Long", summary="", body=f"{words} tofersen {words}")
+    snippet = snippet_of(client, "tofersen")
+    text = snippet.split("<p>", 1)[1].split("</p>", 1)[0]
+    assert text.startswith("… word") and text.endswith(" …")
+    assert re.fullmatch(r"… (word\d+ )+<mark>tofersen</mark>( word\d+)+ …", text)
+
+
+def test_a_whole_short_text_has_no_ellipsis(client):
+    ArticleFactory(title="Short", summary="", body="Tofersen helps some people.")
+    text = snippet_of(client, "tofersen").split("<p>", 1)[1].split("</p>", 1)[0]
+    assert text == "<mark>Tofersen</mark> helps some people"

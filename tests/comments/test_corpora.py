@@ -32,7 +32,7 @@ def test_every_naughty_string_through_the_comment_form(client, settings):
     settings.KINDRED = {
         **settings.KINDRED,
         "COMMENTS_RATE_SECONDS": 0,
-        "COMMENTS_THREADS_PER_PAGE": 1000,
+        "COMMENTS_PER_PAGE": 1000,
     }
     ModerationSettings.objects.create(hold_first_comments=False)
     article = ArticleFactory()

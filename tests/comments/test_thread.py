@@ -61,7 +61,8 @@ def test_thread_is_nested_ordered_lists_with_every_link(client, article):
     # "Next" on the top comment skips its replies.
     top_item = html[html.index(f'id="comment-{top.pk}"') : html.index("<details")]
     assert f'href="#comment-{second.pk}">Next' in top_item
-    assert "2 replies to Fran" in html  # <details> summary with the hidden count
+    assert 'Show 2 replies<span class="visually-hidden"> to Fran</span>' in html
+    assert "Hide replies" in html  # the <details> summary says what it does
     assert "sam@x.org" not in html
 
 
@@ -118,7 +119,7 @@ def test_indentation_stops_at_the_cap_and_the_thread_continues(
     html = page(client, article)
     assert "level 2" in html and "level 3" not in html
     continue_url = reverse("comments:thread", args=[chain[2].pk])
-    assert f'href="{continue_url}">Continue this thread (3 replies)' in html
+    assert f'href="{continue_url}">Continue this thread (1 reply to Fran)' in html
     sub = client.get(continue_url).content.decode()
     assert "level 3" in sub and "level 5" not in sub  # capped again, relative
     assert reverse("comments:permalink", args=[chain[2].pk]) in sub
@@ -163,7 +164,7 @@ def test_an_editor_previews_a_drafts_thread_page_without_reply_links(client):
 
 
 def test_threads_are_paged_and_permalinks_find_the_page(client, article, settings):
-    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
     tops = [comment(article.discussion, body=f"thread {n}") for n in range(5)]
     reply = comment(parent=tops[4], body="reply on the last page")
     first = page(client, article)
@@ -178,7 +179,7 @@ def test_threads_are_paged_and_permalinks_find_the_page(client, article, setting
 
 
 def test_newest_first_survives_paging(client, article, settings):
-    settings.KINDRED = {**settings.KINDRED, "COMMENTS_THREADS_PER_PAGE": 2}
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
     for n in range(5):
         comment(article.discussion, body=f"thread {n}")
     newest = page(client, article, order="newest")
@@ -231,3 +232,99 @@ def test_comments_by_the_site_team_are_marked(client, article):
     assert html.count("Kindred team") == 1
     answer = html[html.index("Dana Okafor") :]
     assert answer.index("Kindred team") < answer.index("The link is under")
+
+
+@pytest.mark.parametrize("size", [1000, 20_000])
+def test_a_page_holds_about_a_hundred_comments_at_the_same_cost(
+    client, size, django_assert_num_queries
+):
+    article, _ = build_thread(size)
+    cache.clear()
+    Section.navigation()
+    with django_assert_num_queries(4):
+        html = page(client, article)
+    shown = html.count('<li id="comment-')
+    assert 90 <= shown <= 100 + 6  # a continued thread brings its ancestors
+    # Deeper replies continue on their thread's own page, and pages end
+    # between threads where they can: about size / 100 pages.
+    pages = int(re.search(r"page 1 of (\d+)", html)[1])
+    assert size // 150 <= pages <= size // 60
+
+
+def test_a_thread_longer_than_a_page_continues_on_the_next(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 4}
+    small = comment(article.discussion, body="a small thread")
+    big = comment(article.discussion, body="a big thread")
+    replies = [comment(parent=big, body=f"reply {n}") for n in range(5)]
+    first = page(client, article)
+    assert "a small thread" in first and "a big thread" in first
+    assert "reply 1" in first and "reply 2" not in first
+    assert "This thread continues on page 2" in first
+    second = page(client, article, page=2)
+    assert "continues from page 1" in second
+    assert second.index("a big thread") < second.index("reply 2")  # its context
+    assert "a small thread" not in second
+    assert re.search(r"<title>[^<]* \(comments, page 2 of 2\) · [^<]*</title>", second)
+    response = client.get(reverse("comments:permalink", args=[replies[4].pk]))
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}?page=2#comment-{replies[4].pk}"
+    )
+    response = client.get(reverse("comments:permalink", args=[small.pk]))
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{small.pk}"
+
+
+def test_page_links_sit_above_and_below_the_thread(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 1}
+    for n in range(3):
+        comment(article.discussion, body=f"thread {n}")
+    html = page(client, article, page=2)
+    assert html.count("Page 2 of 3") == 2
+    top = html.index('aria-label="Pages of comments, top"')
+    bottom = html.index('aria-label="Pages of comments, bottom"')
+    assert top < html.index("thread 1") < bottom
+    assert "3 comments<span" in html and "page 2 of 3</span>" in html
+
+
+def test_a_deleted_comments_placeholder_reads_well(client, article):
+    gone = comment(article.discussion, status=Comment.Status.DELETED, body="Gone")
+    comment(parent=gone, body="Still here")
+    html = thread_html(page(client, article))
+    assert 'Permalink<span class="visually-hidden"> to this deleted comment' in html
+    assert "by a deleted comment" not in html
+
+
+def test_a_continued_thread_page_quotes_the_comment_it_continues_from(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_MAX_INDENT": 3}
+    chain = [comment(article.discussion, body="level 0")]
+    for level in range(1, 5):
+        chain.append(comment(parent=chain[-1], body=f"level {level}"))
+    sub = client.get(reverse("comments:thread", args=[chain[2].pk])).content.decode()
+    quoted = sub[sub.index('<figure class="replying-to">') : sub.index("</figure>")]
+    assert "which it replies to" in quoted and "level 1" in quoted
+    assert sub.index("</figure>") < sub.index(f'id="comment-{chain[2].pk}"')
+
+
+def test_newest_first_continues_a_long_thread_too(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 3}
+    older = comment(article.discussion, body="the older thread")
+    newer = comment(article.discussion, body="the newer thread")
+    replies = [comment(parent=newer, body=f"answer {n}") for n in range(4)]
+    first = page(client, article, order="newest")
+    assert first.index("the newer thread") < first.index("answer 1")
+    assert "answer 2" not in first and "the older thread" not in first
+    second = page(client, article, order="newest", page=2)
+    order = [second.index(text) for text in ("the newer thread", "answer 3")]
+    assert order == sorted(order) and second.index("answer 3") < second.index(
+        "the older thread"
+    )
+    assert "answer 1" not in second
+    response = client.get(
+        reverse("comments:permalink", args=[replies[3].pk]), {"order": "newest"}
+    )
+    assert "page=2&order=newest" in response["Location"]
+    response = client.get(
+        reverse("comments:permalink", args=[older.pk]), {"order": "newest"}
+    )
+    assert "page=2&order=newest" in response["Location"]

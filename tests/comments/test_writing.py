@@ -467,3 +467,107 @@ def test_storing_a_reply_takes_three_queries(article, django_assert_num_queries)
     assert made.path == parent.path + path_step(made.pk)
     assert Discussion.objects.get(pk=article.discussion_id).comment_count == 2
     assert list(Comment.objects.exclude(pk=made.pk).values_list("pk", "path")) == before
+
+
+def notice_after(html, pk):
+    """The confirmation right after comment `pk`'s own card, or None."""
+    found = re.search(
+        rf'<li id="comment-{pk}" tabindex="-1" class="just-changed [^"]*">'
+        r'.*?</article><p class="comment-notice" id="comment-notice" '
+        r'role="status">([^<]*)</p>',
+        html,
+        re.S,
+    )
+    return found and found[1]
+
+
+def test_a_posted_comment_is_marked_with_its_confirmation_beside_it(client, article):
+    response = client.post(post_url(article), guest(), follow=True)
+    made = Comment.objects.get()
+    html = response.content.decode()
+    assert notice_after(html, made.pk) == "Your comment was posted."
+    assert html.count("Your comment was posted.") == 1  # not also at the top
+    again = client.get(article.get_absolute_url()).content.decode()
+    assert "Your comment was posted." not in again  # said once
+
+
+def test_an_edit_lands_on_the_comment_with_its_confirmation(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    mine = comment(article.discussion, author=author, body="Frist")
+    response = client.post(
+        reverse("comments:edit", args=[mine.pk]), {"body": "First"}, follow=True
+    )
+    assert notice_after(response.content.decode(), mine.pk) == (
+        "Your comment was updated."
+    )
+
+
+def test_a_report_lands_on_the_comment_with_its_confirmation(client, article):
+    theirs = comment(article.discussion, body="Buy pills")
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("comments:report", args=[theirs.pk]), {"reason": "spam"}, follow=True
+    )
+    assert notice_after(response.content.decode(), theirs.pk).startswith(
+        "Thank you: your report was received."
+    )
+
+
+def test_a_deleted_comment_leaves_its_author_where_it_was(client, article, settings):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
+    author = UserFactory()
+    client.force_login(author)
+    for n in range(2):
+        comment(article.discussion, body=f"thread {n}")
+    above = comment(article.discussion, body="just above")
+    mine = comment(article.discussion, author=author, body="Going")
+    response = client.post(reverse("comments:delete", args=[mine.pk]))
+    assert response["Location"] == (
+        f"{article.get_absolute_url()}?page=2#comment-{above.pk}"
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert notice_after(html, above.pk) == "Your comment was deleted."
+
+
+def test_a_deleted_comment_with_replies_keeps_the_place_itself(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    mine = comment(article.discussion, author=author, body="Going")
+    comment(parent=mine, body="Staying")
+    response = client.post(reverse("comments:delete", args=[mine.pk]), follow=True)
+    assert notice_after(response.content.decode(), mine.pk) == (
+        "Your comment was deleted."
+    )
+
+
+def test_reply_edit_and_delete_pages_open_in_their_form(client, article):
+    author = UserFactory()
+    client.force_login(author)
+    mine = comment(article.discussion, author=author)
+    reply = client.get(reverse("comments:reply", args=[mine.pk])).content.decode()
+    assert re.search(r"<textarea[^>]* autofocus", reply)
+    edit = client.get(reverse("comments:edit", args=[mine.pk])).content.decode()
+    assert re.search(r"<textarea[^>]* autofocus", edit)
+    delete = client.get(reverse("comments:delete", args=[mine.pk])).content.decode()
+    assert '<button type="submit" autofocus>Delete comment</button>' in delete
+
+
+def test_after_preview_the_page_opens_at_the_preview_above_the_form(client, article):
+    html = client.post(post_url(article), guest("A **bold** idea", preview=""))
+    html = html.content.decode()
+    assert re.search(r'<section class="preview" id="preview"[^>]* autofocus>', html)
+    assert not re.search(r"<textarea[^>]* autofocus", html)
+    between = html[
+        html.index('id="preview"') : html.index('<form class="comment-form"')
+    ]
+    assert "<strong>bold</strong>" in between and "<h2" in between
+
+
+def test_the_report_form_asks_its_question_with_nothing_chosen(client, article):
+    theirs = comment(article.discussion, body="Buy pills")
+    client.force_login(UserFactory())
+    html = client.get(reverse("comments:report", args=[theirs.pk])).content.decode()
+    assert "<legend>What is wrong with this comment?" in html
+    assert "---------" not in html
+    assert 'type="radio"' in html and "checked" not in html

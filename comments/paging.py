@@ -1,0 +1,89 @@
+"""How a discussion is cut into pages of about a hundred comments.
+
+A page counts the comments it shows within the indentation cap (deeper ones
+continue on their thread's own page). Whole threads stay together while they
+fit; a thread longer than a page continues on the next one, where the comments
+it replies to come along as context. Pages are described by ranges of sort
+paths, so that the row query of any page is a range scan, whatever the size of
+the discussion.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from comments.models import Comment
+from comments.models.discussion import PATH_STEP
+
+
+def counted_paths(discussion, *, include=None, moderator=False):
+    """Paths of the comments a page counts, in path order: those within the
+    indentation cap that have something to show (deeper ones continue on the
+    thread's own page)."""
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    rows = discussion.comments.filter(depth__lt=cap).order_by("path")
+    if not moderator:
+        has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+        visible = Q(status=Comment.Status.PUBLISHED) | Q(has_replies=True)
+        if include:
+            visible |= Q(pk__in=include)
+        rows = rows.annotate(has_replies=has_replies).filter(visible)
+    return list(rows.values_list("path", flat=True))
+
+
+def plan_pages(paths, order):
+    """Cut the discussion into pages of about COMMENTS_PER_PAGE comments.
+
+    Whole threads go together while they fit; a thread longer than a page
+    continues on the next. Each page is a list of path ranges [low, high) (high
+    None: to the end), which the row query fetches, and the path of the first
+    comment it shows, whose ancestors come along as context when the page
+    continues a thread.
+    """
+    per_page = settings.KINDRED["COMMENTS_PER_PAGE"]
+    threads, start = [], 0
+    for index in range(1, len(paths) + 1):
+        if index == len(paths) or len(paths[index]) == PATH_STEP:
+            threads.append((start, index))
+            start = index
+    if order == "newest":
+        threads.reverse()
+    pages, current, room = [], [], per_page
+    for start, end in threads:
+        if current and end - start > room and end - start <= per_page:
+            pages.append(current)
+            current, room = [], per_page
+        while start < end:
+            take = min(room, end - start)
+            current.append((start, start + take))
+            start, room = start + take, room - take
+            if not room:
+                pages.append(current)
+                current, room = [], per_page
+    if current:
+        pages.append(current)
+    return [_page_ranges(paths, segments) for segments in pages]
+
+
+def _page_ranges(paths, segments):
+    """Index segments as path ranges, neighbours merged (a newest-first page's
+    whole threads are one range)."""
+    first = paths[segments[0][0]]
+    merged = []
+    for start, end in sorted(segments):
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    ranges = [(paths[a], paths[b] if b < len(paths) else None) for a, b in merged]
+    return {"first": first, "ranges": ranges}
+
+
+def page_of(plan, path):
+    """The number of the page that shows the comment at `path`. The ranges of
+    the pages tile the discussion, so a comment a page does not count (a deep
+    reply, a hidden one) falls in the page of the comments around it."""
+    for number, planned in enumerate(plan, start=1):
+        for low, high in planned["ranges"]:
+            if low <= path and (high is None or path < high):
+                return number
+    return 1
