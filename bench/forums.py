@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.build import SENTENCES
+from bench.build import SENTENCES, member
 from bench.comments import count_queries, median_ms, uncached
 from comments.bulk import insert_thread
 from comments.models import Discussion, ModerationSettings
@@ -29,7 +29,6 @@ from comments.services import post_comment
 from forums.bulk import insert_replies, insert_topics, recount
 from forums.models import Category, Topic
 from forums.services import start_topic
-from tests.factories import UserFactory
 
 REPEAT = 15  # the machine is shared: more runs for a steadier median
 POSTS_PER_TOPIC = 20  # 10,000 topics: 200,000 posts, first posts included
@@ -186,7 +185,7 @@ def measure():
     ModerationSettings.objects.create(hold_first_comments=False)
     rng = random.Random(8)
     now = timezone.now()
-    people = [UserFactory() for _ in range(50)]
+    people = [member() for _ in range(50)]
     small = Category.objects.create(name="Small", slug="small")
     fill(small, 100, people, rng, now)
     topic = long_topic(small, people, rng)

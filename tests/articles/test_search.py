@@ -166,12 +166,16 @@ def test_snippets_cut_from_a_long_text_end_on_words_with_ellipses(client):
     words = " ".join(f"word{n}" for n in range(200))
     ArticleFactory(title="Long", summary="", body=f"{words} tofersen {words}")
     snippet = snippet_of(client, "tofersen")
-    text = snippet.split("<p>", 1)[1].split("</p>", 1)[0]
+    text = snippet.split('<p class="snippet">', 1)[1].split("</p>", 1)[0]
     assert text.startswith("… word") and text.endswith(" …")
     assert re.fullmatch(r"… (word\d+ )+<mark>tofersen</mark>( word\d+)+ …", text)
 
 
 def test_a_whole_short_text_has_no_ellipsis(client):
     ArticleFactory(title="Short", summary="", body="Tofersen helps some people.")
-    text = snippet_of(client, "tofersen").split("<p>", 1)[1].split("</p>", 1)[0]
+    text = (
+        snippet_of(client, "tofersen")
+        .split('<p class="snippet">', 1)[1]
+        .split("</p>", 1)[0]
+    )
     assert text == "<mark>Tofersen</mark> helps some people"
