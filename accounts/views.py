@@ -1,34 +1,45 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
 
+from accounts.avatars import PALETTE, initials_svg, reencoded
 from accounts.forms import ProfileForm
 from accounts.services import refresh_threads_of
-from articles.models import Article
 from comments.models import Comment
 
-RECENT_COMMENTS = 20
+COMMENTS_PER_PAGE = 20
 
 
 def member(request, pk):
     person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
-    # What they said where everyone can read it: published comments on public pages.
-    said = Comment.objects.published().filter(
-        author=person, discussion__article__in=Article.objects.published()
+    # What they said where this reader may read it, on any kind of page.
+    said = (
+        Comment.objects.visible_to(request)
+        .published()
+        .filter(author=person)
+        .with_owners()
+        .order_by("-created_at", "-pk")
     )
-    recent = said.select_related("discussion__article").order_by("-created_at")
+    page = Paginator(said, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/member.html",
-        {
-            "person": person,
-            "comments": recent[:RECENT_COMMENTS],
-            "comment_total": said.count(),
-        },
+        {"person": person, "page_obj": page, "comments": page.object_list},
     )
+
+
+@cache_control(public=True, max_age=60 * 60 * 24 * 365, immutable=True)
+def initials(request, letters, colour):
+    """The picture of a member without one: drawn from the URL alone, no query."""
+    if len(letters) > 2 or colour >= len(PALETTE):
+        raise Http404
+    return HttpResponse(initials_svg(letters, colour), content_type="image/svg+xml")
 
 
 @login_required
@@ -36,16 +47,35 @@ def settings_view(request):
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"display_name": user.display_name, "bio": user.bio},
+        request.FILES or None,
+        initial={"display_name": user.display_name, "bio": user.bio, "role": user.role},
     )
     if request.method == "POST" and form.is_valid():
-        renamed = user.display_name != form.cleaned_data["display_name"]
-        user.display_name = form.cleaned_data["display_name"]
-        user.bio = form.cleaned_data["bio"]
-        with transaction.atomic():
-            user.save(update_fields=["display_name", "bio"])
-            if renamed:
-                refresh_threads_of(user)
+        save_profile(user, form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html", {"form": form, "person": user})
+
+
+def save_profile(user, data):
+    """Store the settings form; threads that show this member render afresh
+    when something they show changed (name, picture, role)."""
+    old_avatar = user.avatar.name
+    before = [user.display_name, user.role]
+    user.display_name, user.bio, user.role = (
+        data["display_name"],
+        data["bio"],
+        data["role"],
+    )
+    if data.get("avatar_image") is not None:
+        picture = reencoded(data["avatar_image"])
+        user.avatar.save(picture.name, picture, save=False)
+    elif data["remove_avatar"]:
+        user.avatar = ""
+    with transaction.atomic():
+        user.save(update_fields=["display_name", "bio", "role", "avatar"])
+        shown = [user.display_name, user.role]
+        if shown != before or user.avatar.name != old_avatar:
+            refresh_threads_of(user)
+    if old_avatar and old_avatar != user.avatar.name:
+        user.avatar.storage.delete(old_avatar)

@@ -1,0 +1,57 @@
+"""Members' pages in chromium: axe-core finds nothing and every target is at
+least 44 by 44 px; a picture is chosen and shown as a person would do it."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from PIL import Image
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.browser.test_comments import sign_in
+from tests.browser.test_every_page import check
+from tests.comments.make import comment
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def member():
+    user = UserFactory(display_name="Grace", role=User.Role.CAREGIVER, bio="Hello.")
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_profile_and_settings_are_accessible(page, live_server, member, scheme):
+    page.emulate_media(color_scheme=scheme)
+    article = ArticleFactory(title="Living with a feeding tube")
+    for n in range(25):
+        comment(article.discussion, author=member, body=f"Note {n}")
+    check(page, live_server.url + member.get_absolute_url(), "Grace")
+    expect(page.get_by_text("Caregiver", exact=True)).to_be_visible()
+    sign_in(page, live_server, member)
+    check(page, live_server.url + reverse("accounts:settings"), "Account settings")
+
+
+def test_a_member_chooses_a_picture_and_sees_it_beside_their_comment(
+    page, live_server, member, tmp_path
+):
+    article = ArticleFactory(title="Living with a feeding tube")
+    comment(article.discussion, author=member, body="It took me a month.")
+    photo = tmp_path / "me.png"
+    Image.new("RGB", (640, 480), "teal").save(photo)
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + reverse("accounts:settings"))
+    page.get_by_label("Picture").set_input_files(photo)
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile was saved.")).to_be_visible()
+    member.refresh_from_db()
+    page.goto(live_server.url + article.get_absolute_url())
+    avatar = page.locator(f"#comment-{article.discussion.comments.get().pk} img")
+    expect(avatar).to_have_attribute("src", member.avatar.url)
+    size = avatar.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert size == [256, 256]  # served, and re-encoded to the stored square
