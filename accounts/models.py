@@ -1,9 +1,14 @@
+from functools import cached_property
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import colour_for, initials
+from comments.owners import registry
 
 
 class KindredUserManager(UserManager):
@@ -86,8 +91,138 @@ class User(AbstractUser):
             args=[initials(self.display_name), colour_for(self.pk)],
         )
 
+    @cached_property
+    def unread_notification_count(self):
+        """The bell's number: one query on a partial index, once per request
+        (request.user is one object for the whole request)."""
+        return self.notifications.unread().count()
+
     def get_full_name(self):
         return self.display_name
 
     def get_short_name(self):
         return self.display_name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at=None)
+
+    def for_list(self):
+        """Who, what and where of each, in the same query as the notifications."""
+        where = [f"comment__discussion__{name}" for name in registry.related_names()]
+        return self.select_related("actor", "comment__discussion", *where)
+
+    def mark_read(self):
+        """One UPDATE; returns how many were unread."""
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """Something a member should hear about, about one comment. Made in bulk by
+    accounts.tasks (never in the request), read at /notifications/."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Replies to my comments and topics")
+        MENTION = "mention", _("Mentions of my name")
+        FOLLOWED = "followed", _("New comments where I follow")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("comment"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The bell's count: only unread rows are in it.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at=None),
+                name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["recipient", "-created_at"], name="notification_list_idx"
+            ),
+        ]
+        constraints = [
+            # A task run again (a retry, a worker restarted) adds nothing twice.
+            models.UniqueConstraint(
+                fields=["recipient", "comment"], name="notification_once_per_comment"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("notifications:open", args=[self.pk])
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+    @property
+    def who(self):
+        if self.actor_id:
+            return self.actor.display_name
+        return self.comment.guest_name or _("A guest")
+
+    @property
+    def excerpt(self):
+        """The comment's words while it is public (it may since have been removed)."""
+        if self.comment.status != self.comment.Status.PUBLISHED:
+            return ""
+        return self.comment.body
+
+
+class Follow(models.Model):
+    """A member following a discussion: an article's or a topic's alike."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("member"),
+    )
+    discussion = models.ForeignKey(
+        "comments.Discussion",
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("discussion"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "discussion"], name="follow_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.discussion}"

@@ -1,0 +1,119 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Follow, Notification
+from accounts.notifications import mentioned_names, notify
+from comments.models import Comment, ModerationSettings
+from tests.comments.make import comment
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.fixture(autouse=True)
+def publish_first_comments():
+    ModerationSettings.objects.create(hold_first_comments=False)
+
+
+def write(client, author, discussion, body, parent=None):
+    """Post as `author` through the site, running what waits for the commit."""
+    client.force_login(author)
+    url = (
+        reverse("comments:reply", args=[parent.pk])
+        if parent
+        else reverse("comments:post", args=[discussion.pk])
+    )
+    data = {"body": body, "token": str(uuid.uuid4()), "homepage": ""}
+    return client.post(url, data)
+
+
+def test_a_reply_notifies_the_author_of_the_comment(
+    client, django_capture_on_commit_callbacks
+):
+    ana, ben = UserFactory(display_name="Ana"), UserFactory(display_name="Ben")
+    article = ArticleFactory(title="Tofersen one year on")
+    first = comment(article.discussion, author=ana, body="Our clinic starts soon.")
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, ben, article.discussion, "Which clinic?", parent=first)
+    reply = Comment.objects.get(body="Which clinic?")
+    note = Notification.objects.get()
+    assert (note.recipient, note.kind, note.actor, note.comment) == (
+        ana,
+        Notification.Kind.REPLY,
+        ben,
+        reply,
+    )
+    assert note.read_at is None
+
+
+def test_nobody_is_notified_of_their_own_post_or_of_held_content(
+    client, django_capture_on_commit_callbacks
+):
+    ana = UserFactory()
+    article = ArticleFactory()
+    first = comment(article.discussion, author=ana)
+    Follow.objects.create(member=ana, discussion=article.discussion)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, ana, article.discussion, "Answering myself", parent=first)
+    held = comment(article.discussion, parent=first, status=Comment.Status.PENDING)
+    assert notify(held) == []
+    assert not Notification.objects.exists()
+
+
+def test_followers_and_mentions_hear_of_a_new_comment_once_each(
+    client, django_capture_on_commit_callbacks
+):
+    ana, ben = UserFactory(display_name="Ana María"), UserFactory(display_name="Ben")
+    cal = UserFactory(display_name="Cal")
+    article = ArticleFactory()
+    for follower in (ana, cal):
+        Follow.objects.create(member=follower, discussion=article.discussion)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, ben, article.discussion, "Thanks @Ana María, and hello all.")
+    kinds = dict(Notification.objects.values_list("recipient__display_name", "kind"))
+    assert kinds == {"Ana María": "mention", "Cal": "followed"}
+
+
+def test_mentions_are_read_from_the_words_after_an_at_sign():
+    assert {"ana", "ana maría", "ana maría thanks"} <= mentioned_names(
+        "Hi @Ana María thanks!"
+    )
+    assert mentioned_names("mail me at ana@example.org") == set()
+
+
+def test_fanning_out_to_many_followers_is_a_few_bulk_statements(
+    django_assert_max_num_queries,
+):
+    article = ArticleFactory()
+    members = UserFactory.create_batch(30)
+    Follow.objects.bulk_create(
+        Follow(member=member, discussion=article.discussion) for member in members
+    )
+    new = comment(article.discussion, author=members[0], body="News from clinic")
+    with django_assert_max_num_queries(4):  # followers, page, insert in batches
+        rows = notify(new)
+    assert len(rows) == 29
+    assert Notification.objects.count() == 29
+    notify(new)  # run again (a retry): nothing twice
+    assert Notification.objects.count() == 29
+
+
+def test_the_request_only_enqueues_the_work(client, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    article = ArticleFactory()
+    Follow.objects.bulk_create(
+        Follow(member=member, discussion=article.discussion)
+        for member in UserFactory.create_batch(20)
+    )
+    write(client, UserFactory(), article.discussion, "Hello everyone")
+    assert not Notification.objects.exists()
