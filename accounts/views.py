@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from accounts.avatars import PALETTE, initials_svg, reencoded
 from accounts.forms import ProfileForm

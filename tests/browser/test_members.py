@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Notification, User
 from tests.browser.test_comments import sign_in
 from tests.browser.test_every_page import check
 from tests.comments.make import comment
@@ -55,3 +55,30 @@ def test_a_member_chooses_a_picture_and_sees_it_beside_their_comment(
     expect(avatar).to_have_attribute("src", member.avatar.url)
     size = avatar.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert size == [256, 256]  # served, and re-encoded to the stored square
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_notifications_are_accessible_and_read_from_the_bell(
+    page, live_server, member, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    article = ArticleFactory(title="Living with a feeding tube")
+    ben = UserFactory(display_name="Ben")
+    mine = comment(article.discussion, author=member, body="It took me a month.")
+    replies = []
+    for n in range(2):
+        reply = comment(article.discussion, parent=mine, author=ben, body=f"Same {n}")
+        Notification.objects.create(
+            recipient=member, kind=Notification.Kind.REPLY, actor=ben, comment=reply
+        )
+        replies.append(reply)
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("link", name="Notifications: 2 unread").click()
+    check(page, page.url, "Notifications")
+    page.get_by_role("button", name="Mark read the notification from Ben").first.click()
+    expect(page.get_by_role("link", name="Notifications: 1 unread")).to_be_visible()
+    # Newest first: the first was marked read, the last (the older reply) is opened.
+    page.get_by_role("link", name="Open the comment by Ben").last.click()
+    expect(page.locator(f"#comment-{replies[0].pk}")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
