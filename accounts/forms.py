@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import FORMATS, checked_image
-from accounts.models import Role
+from accounts.models import EmailChoice, Notification, Role
 from accounts.validators import visible_name
 
 
@@ -60,3 +60,16 @@ class ProfileForm(forms.Form):
         if upload:
             self.cleaned_data["avatar_image"] = checked_image(upload)
         return upload
+
+
+class EmailChoicesForm(forms.Form):
+    """One choice per kind of notification: at once, a daily digest, or none."""
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Notification.Kind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=EmailChoice.choices,
+                initial=member.email_choice(kind),
+            )

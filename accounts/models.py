@@ -43,6 +43,21 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
 
 
+class EmailChoice(models.TextChoices):
+    NOW = "now", _("Email me at once")
+    DIGEST = "digest", _("Email me a daily digest")
+    OFF = "off", _("No email")
+
+
+# By default a member is emailed only when someone replies to them.
+EMAIL_DEFAULTS = {"reply": EmailChoice.NOW}
+
+
+def email_choice(choices, kind):
+    """The choice for `kind` in a member's `email_choices`, or its default."""
+    return choices.get(kind, EMAIL_DEFAULTS.get(kind, EmailChoice.OFF))
+
+
 class User(AbstractUser):
     Role = Role
 
@@ -65,6 +80,8 @@ class User(AbstractUser):
     )
     # Always a JPEG that accounts.avatars drew from the upload, never the upload.
     avatar = models.ImageField(_("picture"), upload_to="avatars/", blank=True)
+    # {notification kind: EmailChoice} where the member chose other than the default.
+    email_choices = models.JSONField(_("emails"), default=dict, blank=True)
 
     objects = KindredUserManager()
 
@@ -90,6 +107,10 @@ class User(AbstractUser):
             "accounts:initials",
             args=[initials(self.display_name), colour_for(self.pk)],
         )
+
+    def email_choice(self, kind):
+        """How this member wants to hear of notifications of `kind` by email."""
+        return email_choice(self.email_choices, kind)
 
     @cached_property
     def unread_notification_count(self):
@@ -191,6 +212,16 @@ class Notification(models.Model):
         if self.actor_id:
             return self.actor.display_name
         return self.comment.guest_name or _("A guest")
+
+    @property
+    def summary(self):
+        """Who did what where: "Ben replied to you on “Tofersen news”"."""
+        words = {
+            self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
+            self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
+            self.Kind.FOLLOWED: _("%(who)s commented on “%(where)s”, which you follow"),
+        }[self.kind]
+        return words % {"who": self.who, "where": self.comment.discussion.owner}
 
     @property
     def excerpt(self):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django_tasks import task
 
+from accounts.emails import email_member, wanting_email_now
 from accounts.models import Follow, Notification
 from comments.models import Comment
 
@@ -113,4 +114,9 @@ def notify_comment(comment_id):
         .filter(pk=comment_id)
         .first()
     )
-    return len(notify(comment)) if comment else 0
+    if comment is None:
+        return 0
+    made = notify(comment)
+    for member_id in wanting_email_now(comment):
+        email_member.enqueue(member_id, comment.discussion_id)
+    return len(made)

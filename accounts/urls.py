@@ -5,6 +5,8 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
+    path("settings/emails/", views.email_settings, name="emails"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.member, name="member"),
     path("initials/<str:letters>/<int:colour>.svg", views.initials, name="initials"),
 ]

@@ -7,9 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 
 from accounts.avatars import PALETTE, initials_svg, reencoded
-from accounts.forms import ProfileForm
+from accounts.emails import read_unsubscribe_token
+from accounts.forms import EmailChoicesForm, ProfileForm
+from accounts.models import EmailChoice, Notification
 from accounts.services import refresh_threads_of
 from comments.models import Comment
 
@@ -79,3 +82,36 @@ def save_profile(user, data):
             refresh_threads_of(user)
     if old_avatar and old_avatar != user.avatar.name:
         user.avatar.storage.delete(old_avatar)
+
+
+@login_required
+def email_settings(request):
+    user = request.user
+    form = EmailChoicesForm(request.POST or None, member=user)
+    if request.method == "POST" and form.is_valid():
+        user.email_choices = form.cleaned_data
+        user.save(update_fields=["email_choices"])
+        messages.success(request, _("Your email choices were saved."))
+        return redirect("accounts:emails")
+    return render(request, "accounts/email_settings.html", {"form": form})
+
+
+# A mail program's one-click unsubscribe (RFC 8058) is a POST from outside the
+# site, with no CSRF token; the signed token in the URL is what authorises it.
+@csrf_exempt
+def unsubscribe(request, token):
+    """Stop one kind of email for the member the signed link names, logged in
+    or not. GET asks (mail filters open links); POST does it."""
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    member, kind = found
+    done = request.method == "POST"
+    if done:
+        member.email_choices = {**member.email_choices, kind: EmailChoice.OFF}
+        member.save(update_fields=["email_choices"])
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"done": done, "kind_label": Notification.Kind(kind).label},
+    )

@@ -7,10 +7,12 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
+from accounts.emails import unsubscribe_token
 from accounts.models import Notification, User
 from tests.browser.test_comments import sign_in
 from tests.browser.test_every_page import check
 from tests.comments.make import comment
+from tests.conftest import assert_accessible
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,3 +84,18 @@ def test_notifications_are_accessible_and_read_from_the_bell(
     page.get_by_role("link", name="Open the comment by Ben").last.click()
     expect(page.locator(f"#comment-{replies[0].pk}")).to_be_visible()
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+
+
+def test_email_choices_and_unsubscribing_are_accessible(page, live_server, member):
+    link = reverse("accounts:unsubscribe", args=[unsubscribe_token(member, "reply")])
+    check(page, live_server.url + link, "Stop emails?")
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert_accessible(page)
+    sign_in(page, live_server, member)
+    check(page, live_server.url + reverse("accounts:emails"), "Emails")
+    choice = page.get_by_label("Replies to my comments and topics")
+    expect(choice).to_have_value("off")  # as unsubscribed, while logged out
+    choice.select_option("now")
+    page.get_by_role("button", name="Save email choices").click()
+    expect(page.get_by_text("Your email choices were saved.")).to_be_visible()
