@@ -35,20 +35,29 @@ def site_url(path):
     return f"{scheme}://{domain}{path}"
 
 
-def unsubscribe_token(member, kind):
-    return signing.dumps([member.pk, kind], salt=UNSUBSCRIBE_SALT, compress=True)
+def unsubscribe_token(member, kinds):
+    """Signed: who, and which kinds of email the link stops. No expiry: an
+    unsubscribe link in an old email must still work."""
+    return signing.dumps(
+        [member.pk, sorted(kinds)], salt=UNSUBSCRIBE_SALT, compress=True
+    )
 
 
 def read_unsubscribe_token(token):
-    """(member, kind) of a token, or None when it was altered or names nobody."""
+    """(member, kinds) of a token, or None when it was altered or names nobody."""
     try:
-        member_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        member_id, kinds = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        valid = kinds and set(kinds) <= set(Notification.Kind.values)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if kind not in Notification.Kind.values:
+    if not valid:
         return None
     member = get_user_model().objects.filter(pk=member_id, is_active=True).first()
-    return (member, kind) if member else None
+    return (member, kinds) if member else None
+
+
+def kind_labels(kinds):
+    return "; ".join(str(Notification.Kind(kind).label) for kind in kinds)
 
 
 def wanting_email_now(comment):
@@ -110,21 +119,15 @@ def send_pending(member, notifications, now):
     return len(pending)
 
 
-def send_notifications(member, notes):
-    """One email to `member` about `notes` (newest first, one discussion)."""
+def send_notifications(member, notes, subject=None):
+    """One email to `member` about `notes`, newest first: those of one
+    discussion, or (with a `subject`) a digest."""
     with override(settings.LANGUAGE_CODE):
-        where = notes[0].comment.discussion.owner
-        if len(notes) == 1:
-            subject = notes[0].summary
-        else:
-            subject = ngettext(
-                "%(count)s new comment on “%(where)s”",
-                "%(count)s new comments on “%(where)s”",
-                len(notes),
-            ) % {"count": len(notes), "where": where}
-        kind = notes[0].kind
+        if subject is None:
+            subject = notes[0].summary if len(notes) == 1 else many_in_one(notes)
+        kinds = sorted({note.kind for note in notes})
         unsubscribe = site_url(
-            reverse("accounts:unsubscribe", args=[unsubscribe_token(member, kind)])
+            reverse("accounts:unsubscribe", args=[unsubscribe_token(member, kinds)])
         )
         context = {
             "user": member,
@@ -132,9 +135,8 @@ def send_notifications(member, notes):
                 "name": settings.SITE_NAME,
                 "domain": settings.SITE_DOMAIN or site_url(""),
             },
-            "where": where,
             "items": [(note, site_url(note.get_absolute_url())) for note in notes],
-            "kind_label": Notification.Kind(kind).label,
+            "kind_label": kind_labels(kinds),
             "unsubscribe_url": unsubscribe,
             "settings_url": site_url(reverse("accounts:emails")),
         }
@@ -151,3 +153,65 @@ def send_notifications(member, notes):
             render_to_string("accounts/email/notifications.html", context), "text/html"
         )
         message.send()
+
+
+def many_in_one(notes):
+    return ngettext(
+        "%(count)s new comment on “%(where)s”",
+        "%(count)s new comments on “%(where)s”",
+        len(notes),
+    ) % {"count": len(notes), "where": notes[0].comment.discussion.owner}
+
+
+@task()
+def send_digests():
+    """Enqueue one digest per member who has notifications waiting for one.
+    Run daily (manage.py send_digests from cron, README)."""
+    waiting = (
+        Notification.objects.filter(
+            emailed_at=None, comment__status=Comment.Status.PUBLISHED
+        )
+        .values_list("recipient_id", "kind", "recipient__email_choices")
+        .distinct()
+    )
+    members = {
+        member_id
+        for member_id, kind, choices in waiting
+        if email_choice(choices, kind) == EmailChoice.DIGEST
+    }
+    for member_id in sorted(members):
+        send_digest.enqueue(member_id)
+    return len(members)
+
+
+@task()
+def send_digest(member_id):
+    """One email with everything waiting for this member's digest."""
+    member = get_user_model().objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        return 0
+    with transaction.atomic():
+        waiting = (
+            member.notifications.filter(
+                emailed_at=None, comment__status=Comment.Status.PUBLISHED
+            )
+            .for_list()
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        notes = [
+            note
+            for note in waiting
+            if member.email_choice(note.kind) == EmailChoice.DIGEST
+        ]
+        if notes:
+            with override(settings.LANGUAGE_CODE):
+                subject = ngettext(
+                    "Your daily digest: %(count)s new comment",
+                    "Your daily digest: %(count)s new comments",
+                    len(notes),
+                ) % {"count": len(notes)}
+            send_notifications(member, notes, subject=subject)
+            Notification.objects.filter(pk__in=[note.pk for note in notes]).update(
+                emailed_at=timezone.now()
+            )
+    return len(notes)

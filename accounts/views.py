@@ -10,9 +10,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.avatars import PALETTE, initials_svg, reencoded
-from accounts.emails import read_unsubscribe_token
+from accounts.emails import kind_labels, read_unsubscribe_token
 from accounts.forms import EmailChoicesForm, ProfileForm
-from accounts.models import EmailChoice, Notification
+from accounts.models import EmailChoice
 from accounts.services import refresh_threads_of
 from comments.models import Comment
 
@@ -105,13 +105,14 @@ def unsubscribe(request, token):
     found = read_unsubscribe_token(token)
     if found is None:
         return render(request, "accounts/unsubscribe_invalid.html", status=400)
-    member, kind = found
+    member, kinds = found
     done = request.method == "POST"
     if done:
-        member.email_choices = {**member.email_choices, kind: EmailChoice.OFF}
+        stopped = dict.fromkeys(kinds, EmailChoice.OFF)
+        member.email_choices = {**member.email_choices, **stopped}
         member.save(update_fields=["email_choices"])
     return render(
         request,
         "accounts/unsubscribe.html",
-        {"done": done, "kind_label": Notification.Kind(kind).label},
+        {"done": done, "kind_label": kind_labels(kinds)},
     )

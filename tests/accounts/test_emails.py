@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from accounts.emails import email_member, unsubscribe_token
+from accounts.emails import (
+    email_member,
+    read_unsubscribe_token,
+    send_digest,
+    send_digests,
+    unsubscribe_token,
+)
 from accounts.models import EmailChoice, Follow, Notification
 from comments.models import Comment, ModerationSettings
 from tests.comments.make import comment
@@ -221,10 +227,10 @@ def test_one_click_unsubscribe_from_the_mail_file(settings, ana, article, logged
 
 
 def test_a_tampered_unsubscribe_link_is_refused(client, ana):
-    token = unsubscribe_token(ana, "reply")
+    token = unsubscribe_token(ana, ["reply"])
     other = UserFactory()
     forged = (
-        unsubscribe_token(other, "reply").split(":")[0] + ":" + token.split(":", 1)[1]
+        unsubscribe_token(other, ["reply"]).split(":")[0] + ":" + token.split(":", 1)[1]
     )
     for bad in (token[:-2] + "xx", forged, "nonsense"):
         response = client.post(reverse("accounts:unsubscribe", args=[bad]))
@@ -248,3 +254,33 @@ def test_email_choices_are_saved_per_kind(client, ana):
         "now",
         "off",
     ]
+
+
+def test_a_daily_digest_gathers_what_waits_from_every_discussion(settings, ana):
+    settings.TASKS = DUMMY
+    ana.email_choices = {"reply": "digest", "followed": "digest"}
+    ana.save()
+    for title in ("Tofersen news", "Feeding tubes"):
+        mine = comment(ArticleFactory(title=title).discussion, author=ana)
+        answer = comment(mine.discussion, parent=mine, body=f"Answer on {title}")
+        Notification.objects.create(recipient=ana, kind="reply", comment=answer)
+    other = UserFactory()  # emailed at once: not in any digest
+    Notification.objects.create(recipient=other, kind="reply", comment=answer)
+    assert send_digests.call() == 1
+    [queued] = default_task_backend.results
+    assert queued.args == [ana.pk]
+    assert send_digest.call(ana.pk) == 2
+    [mail] = read_mail(settings)
+    message = parsed(mail)
+    assert message["Subject"].strip() == "[Kindred] Your daily digest: 2 new comments"
+    text = parts(message)["text/plain"]
+    assert "Answer on Tofersen news" in text and "Answer on Feeding tubes" in text
+    assert send_digest.call(ana.pk) == 0  # sent once
+    assert "reply" in unquote_token(message)
+
+
+def unquote_token(message):
+    """The kinds an email's unsubscribe link stops."""
+    link = message["List-Unsubscribe"].strip()[1:-1]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    return read_unsubscribe_token(token)[1]

@@ -87,7 +87,7 @@ def test_notifications_are_accessible_and_read_from_the_bell(
 
 
 def test_email_choices_and_unsubscribing_are_accessible(page, live_server, member):
-    link = reverse("accounts:unsubscribe", args=[unsubscribe_token(member, "reply")])
+    link = reverse("accounts:unsubscribe", args=[unsubscribe_token(member, ["reply"])])
     check(page, live_server.url + link, "Stop emails?")
     page.get_by_role("button", name="Stop these emails").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
