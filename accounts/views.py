@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from accounts.avatars import PALETTE, initials_svg, reencoded
 from accounts.emails import kind_labels, read_unsubscribe_token
 from accounts.forms import EmailChoicesForm, ProfileForm
-from accounts.models import EmailChoice
+from accounts.models import EmailChoice, Follow
 from accounts.services import refresh_threads_of
-from comments.models import Comment
+from comments.models import Comment, Discussion
 
 COMMENTS_PER_PAGE = 20
 
@@ -116,3 +117,19 @@ def unsubscribe(request, token):
         "accounts/unsubscribe.html",
         {"done": done, "kind_label": kind_labels(kinds)},
     )
+
+
+@require_POST
+@login_required
+def follow(request, discussion_id):
+    """Follow (follow=1) or unfollow (follow=0) a discussion the member can see."""
+    discussion = get_object_or_404(
+        Discussion.objects.visible_to(request), pk=discussion_id
+    )
+    if request.POST.get("follow") == "1":
+        Follow.objects.get_or_create(member=request.user, discussion=discussion)
+        messages.success(request, _("You now follow this discussion."))
+    else:
+        Follow.objects.filter(member=request.user, discussion=discussion).delete()
+        messages.success(request, _("You no longer follow this discussion."))
+    return redirect(discussion)
