@@ -132,7 +132,9 @@ class NotificationQuerySet(models.QuerySet):
     def for_list(self):
         """Who, what and where of each, in the same query as the notifications."""
         where = [f"comment__discussion__{name}" for name in registry.related_names()]
-        return self.select_related("actor", "comment__discussion", *where)
+        return self.select_related(
+            "actor", "comment__discussion", "comment__public_reason", *where
+        )
 
     def mark_read(self):
         """One UPDATE; returns how many were unread."""
@@ -147,6 +149,7 @@ class Notification(models.Model):
         REPLY = "reply", _("Replies to my comments and topics")
         MENTION = "mention", _("Mentions of my name")
         FOLLOWED = "followed", _("New comments where I follow")
+        DECISION = "decision", _("Moderators' decisions on my comments")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -209,6 +212,8 @@ class Notification(models.Model):
 
     @property
     def who(self):
+        if self.kind == self.Kind.DECISION:
+            return _("the moderators")
         if self.actor_id:
             return self.actor.display_name
         return self.comment.guest_name or _("A guest")
@@ -216,18 +221,28 @@ class Notification(models.Model):
     @property
     def summary(self):
         """Who did what where: "Ben replied to you on “Tofersen news”"."""
+        where = self.comment.discussion.owner
+        if self.kind == self.Kind.DECISION:
+            decision = self.comment.get_status_display()
+            if self.comment.public_reason_id:
+                decision = f"{decision} · {self.comment.public_reason}"
+            return _("Your comment on “%(where)s”: %(decision)s") % {
+                "where": where,
+                "decision": decision,
+            }
         words = {
             self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
             self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
             self.Kind.FOLLOWED: _("%(who)s commented on “%(where)s”, which you follow"),
         }[self.kind]
-        return words % {"who": self.who, "where": self.comment.discussion.owner}
+        return words % {"who": self.who, "where": where}
 
     @property
     def excerpt(self):
         """The comment's words while it is public (it may since have been removed)."""
-        if self.comment.status != self.comment.Status.PUBLISHED:
-            return ""
+        published = self.comment.status == self.comment.Status.PUBLISHED
+        if not published and self.kind != self.Kind.DECISION:
+            return ""  # the author reads their own words whatever the decision
         return self.comment.body
 
 

@@ -15,6 +15,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django_tasks import task
 
 from accounts.emails import email_member, wanting_email_now
@@ -33,6 +34,18 @@ def comment_published(comment):
     the notifications are made by the task once this transaction has committed,
     so a rolled-back comment notifies nobody."""
     transaction.on_commit(lambda: notify_comment.enqueue(comment.pk))
+
+
+def comment_moved(comment, *, before, by):
+    """After a change of status (comments.models.transitions.AFTER_TRANSITION):
+    an approved or restored comment reaches those who should hear of it, and its
+    author hears of a decision that someone else took."""
+    if comment.status == Comment.Status.PUBLISHED:
+        comment_published(comment)
+    decided_by_others = by is None or by.pk != comment.author_id
+    if comment.author_id and decided_by_others and comment.status != before:
+        if comment.status != Comment.Status.DELETED:
+            transaction.on_commit(lambda: notify_decision.enqueue(comment.pk))
 
 
 def mentioned_names(text):
@@ -120,3 +133,24 @@ def notify_comment(comment_id):
     for member_id in wanting_email_now(comment):
         email_member.enqueue(member_id, comment.discussion_id)
     return len(made)
+
+
+@task()
+def notify_decision(comment_id):
+    """Tell a comment's author of the decision on it: one notification per
+    comment, brought back to the top (and unread) by each new decision."""
+    comment = Comment.objects.filter(pk=comment_id, author__isnull=False).first()
+    if comment is None:
+        return 0
+    Notification.objects.update_or_create(
+        recipient_id=comment.author_id,
+        comment=comment,
+        defaults={
+            "kind": Notification.Kind.DECISION,
+            "actor": None,
+            "created_at": timezone.now(),
+            "read_at": None,
+            "emailed_at": None,
+        },
+    )
+    return 1

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Follow, Notification
 from accounts.notifications import mentioned_names, notify
-from comments.models import Comment, ModerationSettings
+from comments.models import Comment, ModerationSettings, RemovalReason
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -116,4 +116,46 @@ def test_the_request_only_enqueues_the_work(client, settings):
         for member in UserFactory.create_batch(20)
     )
     write(client, UserFactory(), article.discussion, "Hello everyone")
+    assert not Notification.objects.exists()
+
+
+def test_an_approved_comment_reaches_followers_and_its_author_hears_of_it(
+    django_capture_on_commit_callbacks,
+):
+    ana, cal, mod = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    article = ArticleFactory(title="Tofersen news")
+    Follow.objects.create(member=cal, discussion=article.discussion)
+    held = comment(article.discussion, author=ana, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        held.approve(by=mod)
+    kinds = dict(Notification.objects.values_list("recipient", "kind"))
+    assert kinds == {cal.pk: "followed", ana.pk: "decision"}
+    decision = Notification.objects.get(recipient=ana)
+    assert decision.summary == "Your comment on “Tofersen news”: Published"
+
+
+def test_a_removal_tells_the_author_with_its_public_reason_once_per_comment(
+    django_capture_on_commit_callbacks,
+):
+    ana, mod = UserFactory(), UserFactory(is_staff=True)
+    article = ArticleFactory(title="Tofersen news")
+    said = comment(article.discussion, author=ana)
+    reason = RemovalReason.objects.create(label="Medical advice")
+    with django_capture_on_commit_callbacks(execute=True):
+        said.hold(reason="reports", by=None)
+    Notification.objects.update(read_at="2026-01-01T00:00Z")
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.get(pk=said.pk).remove(by=mod, public_reason=reason)
+    note = Notification.objects.get()
+    assert note.read_at is None  # a new decision: unread again
+    assert note.summary == (
+        "Your comment on “Tofersen news”: Removed by a moderator · Medical advice"
+    )
+
+
+def test_deleting_ones_own_comment_notifies_nobody(django_capture_on_commit_callbacks):
+    ana = UserFactory()
+    said = comment(ArticleFactory().discussion, author=ana)
+    with django_capture_on_commit_callbacks(execute=True):
+        said.delete_by_author(by=ana)
     assert not Notification.objects.exists()
