@@ -1,9 +1,11 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Follow, Notification
+from accounts.models import Follow, Notification, User
 from accounts.notifications import mentioned_names, notify
 from comments.models import Comment, ModerationSettings, RemovalReason
 from tests.comments.make import comment
@@ -159,3 +161,43 @@ def test_deleting_ones_own_comment_notifies_nobody(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         said.delete_by_author(by=ana)
     assert not Notification.objects.exists()
+
+
+def test_ten_thousand_followers_cost_the_request_nothing_and_the_task_bulk_inserts(
+    client, settings
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    article = ArticleFactory()
+    writer = UserFactory()
+    client.force_login(writer)
+    write(client, writer, article.discussion, "Warm-up comment")  # first-post steps
+    Comment.objects.update(created_at="2026-01-01T00:00Z")  # out of the rate limit
+
+    def posting_queries(body):
+        with CaptureQueriesContext(connection) as counted:
+            with_commit = client.post(
+                reverse("comments:post", args=[article.discussion.pk]),
+                {"body": body, "token": str(uuid.uuid4()), "homepage": ""},
+            )
+        assert with_commit.status_code == 302
+        Comment.objects.update(created_at="2026-01-01T00:00Z")
+        return len(counted.captured_queries)
+
+    without_followers = posting_queries("Before anyone follows")
+    members = User.objects.bulk_create(
+        User(email=f"f{n}@example.org", display_name=f"F{n}") for n in range(10_000)
+    )
+    Follow.objects.bulk_create(
+        Follow(member=member, discussion=article.discussion) for member in members
+    )
+    assert posting_queries("Now 10,000 follow") == without_followers
+    new = Comment.objects.get(body="Now 10,000 follow")
+    with CaptureQueriesContext(connection) as fan_out:
+        rows = notify(new)
+    assert len(rows) == 10_000 and Notification.objects.count() == 10_000
+    inserts = [q for q in fan_out.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 10  # batches of 1,000
+    # The discussion, its page (for a topic's author) and the followers.
+    assert len(fan_out.captured_queries) - len(inserts) == 3
