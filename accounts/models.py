@@ -150,6 +150,7 @@ class Notification(models.Model):
         MENTION = "mention", _("Mentions of my name")
         FOLLOWED = "followed", _("New comments where I follow")
         DECISION = "decision", _("Moderators' decisions on my comments")
+        REPORT = "report", _("Reviews of my reports")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,7 +197,8 @@ class Notification(models.Model):
         constraints = [
             # A task run again (a retry, a worker restarted) adds nothing twice.
             models.UniqueConstraint(
-                fields=["recipient", "comment"], name="notification_once_per_comment"
+                fields=["recipient", "comment", "kind"],
+                name="notification_once_per_comment",
             )
         ]
 
@@ -212,7 +214,7 @@ class Notification(models.Model):
 
     @property
     def who(self):
-        if self.kind == self.Kind.DECISION:
+        if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
             return _("the moderators")
         if self.actor_id:
             return self.actor.display_name
@@ -222,14 +224,17 @@ class Notification(models.Model):
     def summary(self):
         """Who did what where: "Ben replied to you on “Tofersen news”"."""
         where = self.comment.discussion.owner
-        if self.kind == self.Kind.DECISION:
+        if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
             decision = self.comment.get_status_display()
             if self.comment.public_reason_id:
                 decision = f"{decision} · {self.comment.public_reason}"
-            return _("Your comment on “%(where)s”: %(decision)s") % {
-                "where": where,
-                "decision": decision,
-            }
+            if self.kind == self.Kind.REPORT:
+                words = _(
+                    "The comment you reported on “%(where)s” was reviewed: %(decision)s"
+                )
+            else:
+                words = _("Your comment on “%(where)s”: %(decision)s")
+            return words % {"where": where, "decision": decision}
         words = {
             self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
             self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
@@ -241,6 +246,8 @@ class Notification(models.Model):
     def excerpt(self):
         """The comment's words while it is public (it may since have been removed)."""
         published = self.comment.status == self.comment.Status.PUBLISHED
+        if not published and self.kind == self.Kind.REPORT:
+            return ""  # what was removed is not quoted back to the reporter
         if not published and self.kind != self.Kind.DECISION:
             return ""  # the author reads their own words whatever the decision
         return self.comment.body

@@ -11,6 +11,7 @@ comments.owners.registry).
 """
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -20,7 +21,7 @@ from django_tasks import task
 
 from accounts.emails import email_member, wanting_email_now
 from accounts.models import Follow, Notification
-from comments.models import Comment
+from comments.models import Comment, Report
 
 BATCH = 1000
 # "@Ana María" and "@Ana": a display name is at most 60 characters and a few
@@ -46,6 +47,9 @@ def comment_moved(comment, *, before, by):
     if comment.author_id and decided_by_others and comment.status != before:
         if comment.status != Comment.Status.DELETED:
             transaction.on_commit(lambda: notify_decision.enqueue(comment.pk))
+    if by is not None and by.is_authenticated:
+        moderator = by.pk
+        transaction.on_commit(lambda: notify_reporters.enqueue(comment.pk, moderator))
 
 
 def mentioned_names(text):
@@ -145,8 +149,8 @@ def notify_decision(comment_id):
     Notification.objects.update_or_create(
         recipient_id=comment.author_id,
         comment=comment,
+        kind=Notification.Kind.DECISION,
         defaults={
-            "kind": Notification.Kind.DECISION,
             "actor": None,
             "created_at": timezone.now(),
             "read_at": None,
@@ -154,3 +158,25 @@ def notify_decision(comment_id):
         },
     )
     return 1
+
+
+@task()
+def notify_reporters(comment_id, moderator_id):
+    """Tell the members whose reports of a comment a moderator just closed that
+    they were reviewed (reports closed in the last hour by that moderator)."""
+    closed = Report.objects.filter(
+        comment_id=comment_id,
+        resolved_by_id=moderator_id,
+        resolved_at__gte=timezone.now() - timedelta(hours=1),
+        reporter__is_active=True,
+    ).exclude(reporter_id=moderator_id)
+    rows = [
+        Notification(
+            recipient_id=reporter_id,
+            kind=Notification.Kind.REPORT,
+            comment_id=comment_id,
+        )
+        for reporter_id in closed.values_list("reporter_id", flat=True)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

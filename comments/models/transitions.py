@@ -116,7 +116,8 @@ BY_VERB = {transition.verb: transition for transition in [*TRANSITIONS, KEEP]}
 DECISIONS = [transition for transition in TRANSITIONS if transition.label]
 
 
-# Called after each change of status as listener(comment, before=, by=): apps that
+# Called after each change of status, and after a moderator keeps a reported
+# comment, as listener(comment, before=, by=): apps that
 # react to decisions (members' notifications) join from their ready(), so the
 # engine names none of them.
 AFTER_TRANSITION = []
@@ -267,6 +268,8 @@ class Moderatable:
             )
             % {"count": closed},
         )
+        for listener in AFTER_TRANSITION:
+            listener(self, before=self.status, by=by)
         return True
 
 

@@ -26,6 +26,7 @@ from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ALL_OFF = dict.fromkeys(Notification.Kind.values, "off")
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
@@ -184,7 +185,7 @@ def test_followers_are_emailed_only_when_they_asked(
     client.force_login(cal)
     client.post(
         reverse("accounts:emails"),
-        {"reply": "now", "mention": "off", "followed": "now"},
+        {**ALL_OFF, "reply": "now", "followed": "now"},
     )
     top = comment(article.discussion, author=UserFactory())
     reply(
@@ -246,7 +247,7 @@ def test_email_choices_are_saved_per_kind(client, ana):
     assert "Replies to my comments and topics" in page
     client.post(
         reverse("accounts:emails"),
-        {"reply": "digest", "mention": "now", "followed": "off"},
+        {**ALL_OFF, "reply": "digest", "mention": "now"},
     )
     ana.refresh_from_db()
     assert [ana.email_choice(kind) for kind in ("reply", "mention", "followed")] == [

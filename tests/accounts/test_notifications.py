@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.models import Follow, Notification, User
 from accounts.notifications import mentioned_names, notify
-from comments.models import Comment, ModerationSettings, RemovalReason
+from comments.models import Comment, ModerationSettings, RemovalReason, Report
+from comments.services import report_comment
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
@@ -201,3 +202,27 @@ def test_ten_thousand_followers_cost_the_request_nothing_and_the_task_bulk_inser
     assert len(inserts) == 10  # batches of 1,000
     # The discussion, its page (for a topic's author) and the followers.
     assert len(fan_out.captured_queries) - len(inserts) == 3
+
+
+@pytest.mark.parametrize("decide", ["remove", "keep"])
+def test_reporters_hear_that_their_report_was_reviewed(
+    decide, django_capture_on_commit_callbacks
+):
+    ana, rosa, mod = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    article = ArticleFactory(title="Tofersen news")
+    said = comment(article.discussion, author=ana, body="Stop your medicine")
+    report_comment(comment=said, reporter=rosa, reason=Report.Reason.MISINFORMATION)
+    reason = RemovalReason.objects.create(label="Medical advice")
+    with django_capture_on_commit_callbacks(execute=True):
+        if decide == "remove":
+            said.remove(by=mod, public_reason=reason)
+        else:
+            said.keep(by=mod)
+    note = Notification.objects.get(recipient=rosa)
+    assert note.kind == Notification.Kind.REPORT
+    shown = (
+        "Removed by a moderator · Medical advice" if decide == "remove" else "Published"
+    )
+    assert note.summary == (
+        f"The comment you reported on “Tofersen news” was reviewed: {shown}"
+    )
