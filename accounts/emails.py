@@ -135,7 +135,10 @@ def send_notifications(member, notes, subject=None):
                 "name": settings.SITE_NAME,
                 "domain": settings.SITE_DOMAIN or site_url(""),
             },
-            "items": [(note, site_url(note.get_absolute_url())) for note in notes],
+            # Straight to the comment, which opens without logging in.
+            "items": [
+                (note, site_url(note.comment.get_absolute_url())) for note in notes
+            ],
             "kind_label": kind_labels(kinds),
             "unsubscribe_url": unsubscribe,
             "settings_url": site_url(reverse("accounts:emails")),

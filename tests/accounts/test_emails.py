@@ -100,7 +100,7 @@ def test_a_reply_is_emailed_with_a_one_click_unsubscribe(
     )
     text, html = parts(message)["text/plain"], parts(message)["text/html"]
     note = Notification.objects.get(recipient=ana)
-    link = f"https://kindred.example{note.get_absolute_url()}"
+    link = f"https://kindred.example{answer.get_absolute_url()}"
     for body in (text, html):
         assert "Which clinic?" in body and link in body and "Kindred" in body
         assert unsubscribe.group(1) in body
