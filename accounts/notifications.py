@@ -134,9 +134,14 @@ def notify_comment(comment_id):
     if comment is None:
         return 0
     made = notify(comment)
+    email_those_who_want_it(comment)
+    return len(made)
+
+
+def email_those_who_want_it(comment):
+    """Queue the emails of members notified of `comment` who want them at once."""
     for member_id in wanting_email_now(comment):
         email_member.enqueue(member_id, comment.discussion_id)
-    return len(made)
 
 
 @task()
@@ -157,6 +162,7 @@ def notify_decision(comment_id):
             "emailed_at": None,
         },
     )
+    email_those_who_want_it(comment)
     return 1
 
 
@@ -179,4 +185,6 @@ def notify_reporters(comment_id, moderator_id):
         for reporter_id in closed.values_list("reporter_id", flat=True)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        email_those_who_want_it(Comment.objects.get(pk=comment_id))
     return len(rows)

@@ -285,3 +285,16 @@ def unquote_token(message):
     link = message["List-Unsubscribe"].strip()[1:-1]
     token = link.rstrip("/").rsplit("/", 1)[1]
     return read_unsubscribe_token(token)[1]
+
+
+def test_a_decision_is_emailed_to_an_author_who_asked(
+    settings, ana, article, django_capture_on_commit_callbacks
+):
+    ana.email_choices = {"decision": "now"}
+    ana.save()
+    held = comment(article.discussion, author=ana, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        held.approve(by=UserFactory(is_staff=True))
+    [mail] = read_mail(settings)
+    subject = parsed(mail)["Subject"].strip()
+    assert subject == "[Kindred] Your comment on “Tofersen one year on”: Published"
