@@ -50,8 +50,12 @@ migrate: db
 
 run: migrate
 	@$(PY) manage.py seed_demo
-	@echo "Kindred is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; 'make stop' stops the database)"
-	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Kindred is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and the task worker; 'make stop' stops the database)"
+	@# The worker (notifications, emails) runs beside the web server. Ctrl-C reaches
+	@# both (one process group); the trap stops the worker if the server ends first.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # CI runs this (.ci/run): a lint error, an unformatted file or a model change
 # without its migration fails it before any test runs.

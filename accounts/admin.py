@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["display_name", "bio"]}),
+        (_("Profile"), {"fields": ["display_name", "bio", "role"]}),
         (
             _("Permissions"),
             {

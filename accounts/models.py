@@ -1,7 +1,14 @@
+from functools import cached_property
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.avatars import colour_for, initials
+from comments.owners import registry
 
 
 class KindredUserManager(UserManager):
@@ -26,7 +33,34 @@ class KindredUserManager(UserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class Role(models.TextChoices):
+    """How a member describes their place in the community, if they wish."""
+
+    LIVING_WITH_ALS = "als", _("Living with ALS")
+    CAREGIVER = "caregiver", _("Caregiver")
+    FAMILY = "family", _("Family or friend")
+    CLINICIAN = "clinician", _("Clinician")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+class EmailChoice(models.TextChoices):
+    NOW = "now", _("Email me at once")
+    DIGEST = "digest", _("Email me a daily digest")
+    OFF = "off", _("No email")
+
+
+# By default a member is emailed only when someone replies to them.
+EMAIL_DEFAULTS = {"reply": EmailChoice.NOW}
+
+
+def email_choice(choices, kind):
+    """The choice for `kind` in a member's `email_choices`, or its default."""
+    return choices.get(kind, EMAIL_DEFAULTS.get(kind, EmailChoice.OFF))
+
+
 class User(AbstractUser):
+    Role = Role
+
     username = None
     first_name = None
     last_name = None
@@ -37,6 +71,17 @@ class User(AbstractUser):
         help_text=_("Shown beside everything you write. Your email is never shown."),
     )
     bio = models.TextField(_("about"), blank=True, max_length=2000)
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Optional: shown beside your name."),
+    )
+    # Always a JPEG that accounts.avatars drew from the upload, never the upload.
+    avatar = models.ImageField(_("picture"), upload_to="avatars/", blank=True)
+    # {notification kind: EmailChoice} where the member chose other than the default.
+    email_choices = models.JSONField(_("emails"), default=dict, blank=True)
 
     objects = KindredUserManager()
 
@@ -53,8 +98,184 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("accounts:member", args=[self.pk])
 
+    @property
+    def avatar_url(self):
+        """The uploaded picture, or the member's initials on a coloured disc."""
+        if self.avatar:
+            return self.avatar.url
+        return reverse(
+            "accounts:initials",
+            args=[initials(self.display_name), colour_for(self.pk)],
+        )
+
+    def email_choice(self, kind):
+        """How this member wants to hear of notifications of `kind` by email."""
+        return email_choice(self.email_choices, kind)
+
+    @cached_property
+    def unread_notification_count(self):
+        """The bell's number: one query on a partial index, once per request
+        (request.user is one object for the whole request)."""
+        return self.notifications.unread().count()
+
     def get_full_name(self):
         return self.display_name
 
     def get_short_name(self):
         return self.display_name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at=None)
+
+    def for_list(self):
+        """Who, what and where of each, in the same query as the notifications."""
+        where = [f"comment__discussion__{name}" for name in registry.related_names()]
+        return self.select_related(
+            "actor", "comment__discussion", "comment__public_reason", *where
+        )
+
+    def mark_read(self):
+        """One UPDATE; returns how many were unread."""
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """Something a member should hear about, about one comment. Made in bulk by
+    accounts.tasks (never in the request), read at /notifications/."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Replies to my comments and topics")
+        MENTION = "mention", _("Mentions of my name")
+        FOLLOWED = "followed", _("New comments where I follow")
+        DECISION = "decision", _("Moderators' decisions on my comments")
+        REPORT = "report", _("Reviews of my reports")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("comment"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The bell's count: only unread rows are in it.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at=None),
+                name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["recipient", "-created_at"], name="notification_list_idx"
+            ),
+        ]
+        constraints = [
+            # A task run again (a retry, a worker restarted) adds nothing twice.
+            models.UniqueConstraint(
+                fields=["recipient", "comment", "kind"],
+                name="notification_once_per_comment",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("notifications:open", args=[self.pk])
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+    @property
+    def who(self):
+        if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
+            return _("the moderators")
+        if self.actor_id:
+            return self.actor.display_name
+        return self.comment.guest_name or _("A guest")
+
+    @property
+    def summary(self):
+        """Who did what where: "Ben replied to you on “Tofersen news”"."""
+        where = self.comment.discussion.owner
+        if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
+            decision = self.comment.get_status_display()
+            if self.comment.public_reason_id:
+                decision = f"{decision} · {self.comment.public_reason}"
+            if self.kind == self.Kind.REPORT:
+                words = _(
+                    "The comment you reported on “%(where)s” was reviewed: %(decision)s"
+                )
+            else:
+                words = _("Your comment on “%(where)s”: %(decision)s")
+            return words % {"where": where, "decision": decision}
+        words = {
+            self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
+            self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
+            self.Kind.FOLLOWED: _("%(who)s commented on “%(where)s”, which you follow"),
+        }[self.kind]
+        return words % {"who": self.who, "where": where}
+
+    @property
+    def excerpt(self):
+        """The comment's words while it is public (it may since have been removed)."""
+        published = self.comment.status == self.comment.Status.PUBLISHED
+        if not published and self.kind == self.Kind.REPORT:
+            return ""  # what was removed is not quoted back to the reporter
+        if not published and self.kind != self.Kind.DECISION:
+            return ""  # the author reads their own words whatever the decision
+        return self.comment.body
+
+
+class Follow(models.Model):
+    """A member following a discussion: an article's or a topic's alike."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("member"),
+    )
+    discussion = models.ForeignKey(
+        "comments.Discussion",
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("discussion"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "discussion"], name="follow_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.discussion}"

@@ -5,5 +5,9 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
+    path("settings/emails/", views.email_settings, name="emails"),
+    path("follow/<int:discussion_id>/", views.follow, name="follow"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.member, name="member"),
+    path("initials/<str:letters>/<int:colour>.svg", views.initials, name="initials"),
 ]

@@ -1,34 +1,49 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from accounts.forms import ProfileForm
+from accounts.avatars import PALETTE, initials_svg, reencoded
+from accounts.emails import kind_labels, read_unsubscribe_token
+from accounts.forms import EmailChoicesForm, ProfileForm
+from accounts.models import EmailChoice, Follow
 from accounts.services import refresh_threads_of
-from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, Discussion
 
-RECENT_COMMENTS = 20
+COMMENTS_PER_PAGE = 20
 
 
 def member(request, pk):
     person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
-    # What they said where everyone can read it: published comments on public pages.
-    said = Comment.objects.published().filter(
-        author=person, discussion__article__in=Article.objects.published()
+    # What they said where this reader may read it, on any kind of page.
+    said = (
+        Comment.objects.visible_to(request)
+        .published()
+        .filter(author=person)
+        .with_owners()
+        .order_by("-created_at", "-pk")
     )
-    recent = said.select_related("discussion__article").order_by("-created_at")
+    page = Paginator(said, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/member.html",
-        {
-            "person": person,
-            "comments": recent[:RECENT_COMMENTS],
-            "comment_total": said.count(),
-        },
+        {"person": person, "page_obj": page, "comments": page.object_list},
     )
+
+
+@cache_control(public=True, max_age=60 * 60 * 24 * 365, immutable=True)
+def initials(request, letters, colour):
+    """The picture of a member without one: drawn from the URL alone, no query."""
+    if len(letters) > 2 or colour >= len(PALETTE):
+        raise Http404
+    return HttpResponse(initials_svg(letters, colour), content_type="image/svg+xml")
 
 
 @login_required
@@ -36,16 +51,85 @@ def settings_view(request):
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        initial={"display_name": user.display_name, "bio": user.bio},
+        request.FILES or None,
+        initial={"display_name": user.display_name, "bio": user.bio, "role": user.role},
     )
     if request.method == "POST" and form.is_valid():
-        renamed = user.display_name != form.cleaned_data["display_name"]
-        user.display_name = form.cleaned_data["display_name"]
-        user.bio = form.cleaned_data["bio"]
-        with transaction.atomic():
-            user.save(update_fields=["display_name", "bio"])
-            if renamed:
-                refresh_threads_of(user)
+        save_profile(user, form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(request, "accounts/settings.html", {"form": form, "person": user})
+
+
+def save_profile(user, data):
+    """Store the settings form; threads that show this member render afresh
+    when something they show changed (name, picture, role)."""
+    old_avatar = user.avatar.name
+    before = [user.display_name, user.role]
+    user.display_name, user.bio, user.role = (
+        data["display_name"],
+        data["bio"],
+        data["role"],
+    )
+    if data.get("avatar_image") is not None:
+        picture = reencoded(data["avatar_image"])
+        user.avatar.save(picture.name, picture, save=False)
+    elif data["remove_avatar"]:
+        user.avatar = ""
+    with transaction.atomic():
+        user.save(update_fields=["display_name", "bio", "role", "avatar"])
+        shown = [user.display_name, user.role]
+        if shown != before or user.avatar.name != old_avatar:
+            refresh_threads_of(user)
+    if old_avatar and old_avatar != user.avatar.name:
+        user.avatar.storage.delete(old_avatar)
+
+
+@login_required
+def email_settings(request):
+    user = request.user
+    form = EmailChoicesForm(request.POST or None, member=user)
+    if request.method == "POST" and form.is_valid():
+        user.email_choices = form.cleaned_data
+        user.save(update_fields=["email_choices"])
+        messages.success(request, _("Your email choices were saved."))
+        return redirect("accounts:emails")
+    return render(request, "accounts/email_settings.html", {"form": form})
+
+
+# A mail program's one-click unsubscribe (RFC 8058) is a POST from outside the
+# site, with no CSRF token; the signed token in the URL is what authorises it.
+@csrf_exempt
+def unsubscribe(request, token):
+    """Stop one kind of email for the member the signed link names, logged in
+    or not. GET asks (mail filters open links); POST does it."""
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    member, kinds = found
+    done = request.method == "POST"
+    if done:
+        stopped = dict.fromkeys(kinds, EmailChoice.OFF)
+        member.email_choices = {**member.email_choices, **stopped}
+        member.save(update_fields=["email_choices"])
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"done": done, "kind_label": kind_labels(kinds)},
+    )
+
+
+@require_POST
+@login_required
+def follow(request, discussion_id):
+    """Follow (follow=1) or unfollow (follow=0) a discussion the member can see."""
+    discussion = get_object_or_404(
+        Discussion.objects.visible_to(request), pk=discussion_id
+    )
+    if request.POST.get("follow") == "1":
+        Follow.objects.get_or_create(member=request.user, discussion=discussion)
+        messages.success(request, _("You now follow this discussion."))
+    else:
+        Follow.objects.filter(member=request.user, discussion=discussion).delete()
+        messages.success(request, _("You no longer follow this discussion."))
+    return redirect(discussion)

@@ -97,6 +97,8 @@ ROW_FIELDS = (
     "author_id",
     "author__display_name",
     "author__is_staff",
+    "author__avatar",
+    "author__role",
     "guest_name",
     "body_html",
     "status",
@@ -298,10 +300,18 @@ class Renderer:
 
     def meta(self, row, names):
         if row.author_id:
+            author = row.author
             url = self.urls["accounts:member"].format(row.author_id)
-            who = f'<a class="comment-author" href="{url}">{names[row.pk]}</a>'
-            if row.author.is_staff:  # editors answering readers are named as such
+            who = (
+                f'<img class="avatar" src="{escape(author.avatar_url)}" alt="" '
+                f'width="40" height="40"> '
+                f'<a class="comment-author" href="{url}">{names[row.pk]}</a>'
+            )
+            if author.is_staff:  # editors answering readers are named as such
                 who += f' <span class="badge badge-staff">{self.text["staff"]}</span>'
+            if author.role:
+                role = escape(author.get_role_display())
+                who += f' <span class="badge badge-role">{role}</span>'
         else:
             who = (
                 f'<span class="comment-author">{names[row.pk]}</span> '

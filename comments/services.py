@@ -6,6 +6,7 @@ Each is judged by comments.posting first; what the verdict decides is stored her
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.notifications import comment_published
 from comments.models import Comment, ModerationRecord, Report
 from comments.posting import (
     PUBLISH,
@@ -82,6 +83,8 @@ def store_comment(*, submission, verdict, token=None):
             reason=verdict.reason,
         )
     submission.discussion.record_change(published_delta=0 if held else 1)
+    if not held:
+        comment_published(comment)
     return comment
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +252,17 @@ LOGGING = {
 }
 
 # Kindred's own settings.
+# Background work (notifications, emails) through Django's tasks API, stored in
+# PostgreSQL and run by `manage.py db_worker` (README: "Background work").
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "KINDRED_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
 KINDRED = {
     "ARTICLES_PER_PAGE": 20,
     "SEARCH_MAX_LENGTH": 200,

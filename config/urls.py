@@ -37,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
+    path("notifications/", include("accounts.notification_urls")),
     path("comments/", include("comments.urls")),
     path("forums/", include("forums.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -116,6 +116,13 @@ BY_VERB = {transition.verb: transition for transition in [*TRANSITIONS, KEEP]}
 DECISIONS = [transition for transition in TRANSITIONS if transition.label]
 
 
+# Called after each change of status, and after a moderator keeps a reported
+# comment, as listener(comment, before=, by=): apps that
+# react to decisions (members' notifications) join from their ready(), so the
+# engine names none of them.
+AFTER_TRANSITION = []
+
+
 class Moderatable:
     """Transition methods for Comment, made from the table TRANSITIONS.
 
@@ -231,6 +238,8 @@ class Moderatable:
             self.reports.open().resolve(by=moderator)
         delta = (status == Status.PUBLISHED) - (before == Status.PUBLISHED)
         self.discussion.record_change(published_delta=delta)
+        for listener in AFTER_TRANSITION:
+            listener(self, before=before, by=moderator)
         return True
 
     @transaction.atomic
@@ -259,6 +268,8 @@ class Moderatable:
             )
             % {"count": closed},
         )
+        for listener in AFTER_TRANSITION:
+            listener(self, before=self.status, by=by)
         return True
 
 

@@ -167,7 +167,8 @@ def test_member_page_lists_what_they_said_in_public(client, django_assert_num_qu
         comment(public.discussion, author=user, body=f"More words {n}")
     with django_assert_num_queries(3):  # the person, the count, the list
         html = client.get(user.get_absolute_url()).content.decode()
-    assert "31 comments" in html and "The latest 20:" in html
+    assert "31 comments" in html and "Page 1 of 2" in html
+    assert "More words 29" in html and "More words 9" not in html  # newest first
 
 
 def test_member_page_shows_comments_as_the_discussion_does_not_as_markdown(client):

@@ -1,0 +1,190 @@
+"""Who hears about a new comment, and how the request hands that to the queue.
+
+The request only enqueues (comment_published, after its transaction commits);
+the task notify_comment works out the recipients in a fixed
+number of queries and writes their rows with bulk_create, so a discussion with
+10,000 followers costs the request nothing more than one with none.
+
+Nothing here names a kind of page: a discussion is followed, replied in and
+mentioned in the same way whether an article or a forum topic owns it (through
+comments.owners.registry).
+"""
+
+import re
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_tasks import task
+
+from accounts.emails import email_member, wanting_email_now
+from accounts.models import Follow, Notification
+from comments.models import Comment, Report
+
+BATCH = 1000
+# "@Ana María" and "@Ana": a display name is at most 60 characters and a few
+# words; every run of up to MENTION_WORDS words after an @ is a candidate.
+MENTION_RE = re.compile(r"(?<![\w@])@(\w[^\s@]*(?:[ \t]+[^\s@]+){0,3})")
+MENTION_WORDS = 4
+
+
+def comment_published(comment):
+    """Call when a comment becomes public (posted, or approved by a moderator):
+    the notifications are made by the task once this transaction has committed,
+    so a rolled-back comment notifies nobody."""
+    transaction.on_commit(lambda: notify_comment.enqueue(comment.pk))
+
+
+def comment_moved(comment, *, before, by):
+    """After a change of status (comments.models.transitions.AFTER_TRANSITION):
+    an approved or restored comment reaches those who should hear of it, and its
+    author hears of a decision that someone else took."""
+    if comment.status == Comment.Status.PUBLISHED:
+        comment_published(comment)
+    decided_by_others = by is None or by.pk != comment.author_id
+    if comment.author_id and decided_by_others and comment.status != before:
+        if comment.status != Comment.Status.DELETED:
+            transaction.on_commit(lambda: notify_decision.enqueue(comment.pk))
+    if by is not None and by.is_authenticated:
+        moderator = by.pk
+        transaction.on_commit(lambda: notify_reporters.enqueue(comment.pk, moderator))
+
+
+def mentioned_names(text):
+    """Lower-cased candidate display names after each @ in `text`."""
+    names = set()
+    for match in MENTION_RE.finditer(text):
+        words = match.group(1).split()
+        for count in range(1, min(len(words), MENTION_WORDS) + 1):
+            names.add(" ".join(words[:count]).rstrip(".,;:!?)").lower())
+    return names
+
+
+def page_author_id(discussion):
+    """The member who opened the page, for pages that have one (a forum topic's
+    `author`); articles, written by editors, have none."""
+    try:
+        return getattr(discussion.owner, "author_id", None)
+    except LookupError:
+        return None
+
+
+def recipients(comment):
+    """{member id: kind} for a published comment; its author is never among them.
+
+    A member gets one notification per comment, for the strongest reason:
+    a reply to them, then a mention, then a discussion they follow.
+    """
+    found = {}
+    discussion = comment.discussion
+    followers = Follow.objects.filter(discussion=discussion).values_list(
+        "member_id", flat=True
+    )
+    for member_id in followers.iterator(chunk_size=5000):
+        found[member_id] = Notification.Kind.FOLLOWED
+    if names := mentioned_names(comment.body):
+        mentioned = (
+            get_user_model()
+            .objects.annotate(lower_name=Lower("display_name"))
+            .filter(lower_name__in=names, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        found.update(dict.fromkeys(mentioned, Notification.Kind.MENTION))
+    replied_to = comment.parent.author_id if comment.parent_id else None
+    if replied_to is None and comment.parent_id is None:
+        replied_to = page_author_id(discussion)
+    if replied_to is not None:
+        found[replied_to] = Notification.Kind.REPLY
+    found.pop(comment.author_id, None)
+    return found
+
+
+def notify(comment):
+    """Store the notifications for `comment` in bulk; return the rows made.
+
+    Run again for the same comment (a retry), it adds nothing: one row per
+    member and comment, enforced by the table.
+    """
+    if comment.status != Comment.Status.PUBLISHED:
+        return []  # held or removed content notifies nobody
+    rows = [
+        Notification(
+            recipient_id=member_id,
+            kind=kind,
+            actor_id=comment.author_id,
+            comment=comment,
+            created_at=comment.created_at,
+        )
+        for member_id, kind in recipients(comment).items()
+    ]
+    Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return rows
+
+
+@task()
+def notify_comment(comment_id):
+    """Fan a published comment out to the members who should hear of it."""
+    comment = (
+        Comment.objects.select_related("discussion", "parent")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        return 0
+    made = notify(comment)
+    email_those_who_want_it(comment)
+    return len(made)
+
+
+def email_those_who_want_it(comment):
+    """Queue the emails of members notified of `comment` who want them at once."""
+    for member_id in wanting_email_now(comment):
+        email_member.enqueue(member_id, comment.discussion_id)
+
+
+@task()
+def notify_decision(comment_id):
+    """Tell a comment's author of the decision on it: one notification per
+    comment, brought back to the top (and unread) by each new decision."""
+    comment = Comment.objects.filter(pk=comment_id, author__isnull=False).first()
+    if comment is None:
+        return 0
+    Notification.objects.update_or_create(
+        recipient_id=comment.author_id,
+        comment=comment,
+        kind=Notification.Kind.DECISION,
+        defaults={
+            "actor": None,
+            "created_at": timezone.now(),
+            "read_at": None,
+            "emailed_at": None,
+        },
+    )
+    email_those_who_want_it(comment)
+    return 1
+
+
+@task()
+def notify_reporters(comment_id, moderator_id):
+    """Tell the members whose reports of a comment a moderator just closed that
+    they were reviewed (reports closed in the last hour by that moderator)."""
+    closed = Report.objects.filter(
+        comment_id=comment_id,
+        resolved_by_id=moderator_id,
+        resolved_at__gte=timezone.now() - timedelta(hours=1),
+        reporter__is_active=True,
+    ).exclude(reporter_id=moderator_id)
+    rows = [
+        Notification(
+            recipient_id=reporter_id,
+            kind=Notification.Kind.REPORT,
+            comment_id=comment_id,
+        )
+        for reporter_id in closed.values_list("reporter_id", flat=True)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        email_those_who_want_it(Comment.objects.get(pk=comment_id))
+    return len(rows)
