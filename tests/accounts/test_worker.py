@@ -20,7 +20,7 @@ from accounts.notifications import comment_published
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_BACKEND = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
