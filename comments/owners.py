@@ -69,29 +69,37 @@ class Registry:
         return allowed
 
     def owner_of(self, discussion):
-        """(page, its Owner) for a discussion; LookupError if no page has it."""
-        for owner in self._owners.values():
+        """(page, its Owner) for a discussion; LookupError if no page has it.
+
+        A page already loaded with its discussion (the article or topic page
+        fetched it) answers first, so asking costs no query there."""
+        owners = sorted(
+            self._owners.values(),
+            key=lambda owner: (
+                not discussion._meta.get_field(owner.related_name).is_cached(discussion)
+            ),
+        )
+        for owner in owners:
             page = getattr(discussion, owner.related_name, None)
             if page is not None:
                 return page, owner
         raise LookupError(f"Discussion {discussion.pk} belongs to no page")
 
-    def may_write(self, discussion, user):
-        """What the page says. A discussion that no page owns is on no URL
-        (visible() never lets a view reach it); code that fills it directly,
-        as an import or a test does, is not stopped here."""
+    def _ask(self, discussion, question, *args):
+        """The page's answer to `question`. A discussion that no page owns is on
+        no URL (visible() never lets a view reach it); code that fills it
+        directly, as an import or a test does, is not stopped here."""
         try:
             page, owner = self.owner_of(discussion)
         except LookupError:
             return True
-        return owner.may_write(page, user)
+        return getattr(owner, question)(page, *args)
+
+    def may_write(self, discussion, user):
+        return self._ask(discussion, "may_write", user)
 
     def takes_replies(self, discussion):
-        try:
-            page, owner = self.owner_of(discussion)
-        except LookupError:
-            return True
-        return owner.takes_replies(page)
+        return self._ask(discussion, "takes_replies")
 
 
 registry = Registry()
