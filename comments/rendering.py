@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop, ngettext
 from comments.models import Comment, RemovalReason
 from comments.models.discussion import PATH_STEP
 from comments.models.moderation import usual_wait_words
+from comments.models.reactions import counts_words
 from comments.paging import counted_paths, plan_pages
 
 ORDERS = ("oldest", "newest")
@@ -35,6 +36,10 @@ CACHE_SECONDS = 60 * 60
 # Where a reader's own tools go; replaced per reader, left as a comment otherwise.
 TOOLS_MARK = "<!--tools:%d-->"
 TOOLS_RE = re.compile(r"<!--tools:(\d+)-->")
+# Where a member's reaction buttons go (comments.views.reactions); the counts
+# beside it are the same for everyone and are cached.
+REACT_MARK = "<!--react:%d-->"
+REACT_RE = re.compile(r"<!--react:(\d+)-->")
 PLACEHOLDERS = {
     Comment.Status.DELETED: gettext_noop("Deleted by the author"),
     Comment.Status.REMOVED: gettext_noop("Removed by a moderator"),
@@ -107,6 +112,7 @@ ROW_FIELDS = (
     "author_note",
     "created_at",
     "edited_at",
+    "reaction_counts",
 )
 
 
@@ -265,6 +271,8 @@ class Renderer:
             if hidden:
                 parts.append(self.status_note(row))
             parts.append(f'<div class="comment-body">{row.body_html}</div>')
+            if status == Comment.Status.PUBLISHED:
+                parts.append(self.reactions(row))
         parts.append('<ul class="comment-actions">')
         if self.replies_open and not placeholder and status == Comment.Status.PUBLISHED:
             reply_url = self.urls["comments:reply"].format(row.pk)
@@ -329,6 +337,14 @@ class Renderer:
         return (
             f'<p class="comment-meta" id="comment-{row.pk}-by">{who}{replying} '
             f"{self.date(row.created_at)}{edited}</p>"
+        )
+
+    def reactions(self, row):
+        """The counts, as words, and the place of a member's buttons."""
+        words = escape(counts_words(row.reaction_counts or {}))
+        return (
+            f'<div class="reactions"><p class="reaction-counts" '
+            f'id="reaction-counts-{row.pk}">{words}</p>{REACT_MARK % row.pk}</div>'
         )
 
     def _parent_name(self, row, names):
@@ -435,6 +451,17 @@ def render_page(discussion, *, page=1, order="oldest", include=(), moderator=Fal
     if not personal:
         cache.set(cache_key(discussion, number, order), result, CACHE_SECONDS)
     return ThreadPage(**result)
+
+
+def add_reactions(html, buttons):
+    """Put `buttons(id)` (a member's reaction form) at each comment that takes
+    reactions; the ids are those of REACT_MARK in `html`."""
+    return REACT_RE.sub(lambda match: buttons(int(match.group(1))), html)
+
+
+def reaction_ids(html):
+    """The ids of the comments of `html` that take reactions."""
+    return [int(pk) for pk in REACT_RE.findall(html)]
 
 
 def add_reader_tools(html, tools, others=None):

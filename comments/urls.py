@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments.views import moderation, reading, writing
+from comments.views import moderation, reactions, reading, writing
 
 app_name = "comments"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", writing.edit, name="edit"),
     path("<int:pk>/delete/", writing.delete, name="delete"),
     path("<int:pk>/report/", moderation.report, name="report"),
+    path("<int:pk>/react/", reactions.reaction, name="react"),
     path("<int:pk>/moderate/", moderation.in_thread, name="moderate_in_thread"),
 ]

@@ -215,6 +215,9 @@ class Comment(Moderatable, models.Model):
         blank=True,
         help_text=_("Shown to the author only, beside the public reason."),
     )
+    # {reaction kind: number of members}, set from comments.Reaction's rows on
+    # each change: a thread shows its counts without reading those rows.
+    reaction_counts = models.JSONField(default=dict, blank=True, editable=False)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from comments import paging, posting, rendering
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
-from comments.models import Comment
+from comments.models import Comment, Reaction
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
+from comments.models.reactions import Kind
 from comments.posting import Submission
 from comments.views import moderation
 from comments.views.notices import show_done
@@ -74,6 +76,48 @@ def reader_tools(own):
             ((url, label, _("your comment")) for url, label in links),
         )
     return tools
+
+
+def reaction_buttons(request, html):
+    """For a member who may react here: a function of a comment's id giving
+    its form, their own reaction pressed (one query for the page); else None."""
+    ids = rendering.reaction_ids(html)
+    if not request.user.is_authenticated or not ids:
+        return None
+    chosen = dict(
+        Reaction.objects.filter(member=request.user, comment_id__in=ids).values_list(
+            "comment_id", "kind"
+        )
+    )
+    pattern = reverse("comments:react", args=[rendering.SAMPLE_ID]).replace(
+        str(rendering.SAMPLE_ID), "{}"
+    )
+    token = escape(get_token(request))
+    labels = [(kind.value, escape(kind.label)) for kind in Kind]
+
+    def buttons(pk):
+        mine = chosen.get(pk)
+        parts = [
+            f'<form class="reaction-form" method="post" action="{pattern.format(pk)}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        ]
+        for value, label in labels:
+            pressed = "true" if value == mine else "false"
+            parts.append(
+                f'<button type="submit" name="kind" value="{value}" '
+                f'aria-pressed="{pressed}" aria-describedby="comment-{pk}-by">'
+                f"{label}</button>"
+            )
+        parts.append("</form>")
+        return "".join(parts)
+
+    return buttons
+
+
+def add_reactions(request, html, *, may_react):
+    """The thread's HTML with the member's reaction forms, or without any."""
+    buttons = reaction_buttons(request, html) if may_react else None
+    return rendering.add_reactions(html, buttons or (lambda pk: ""))
 
 
 def posting_block(request, discussion):
@@ -153,11 +197,12 @@ def discussion_context(request, discussion):
         include=include,
         moderator=moderating,
     )
+    block = posting_block(request, discussion)
     html = rendering.add_reader_tools(
         page.html, reader_tools(own), moderation.report_tools(request, discussion)
     )
+    html = add_reactions(request, html, may_react=not block)
     html, notice = show_done(request, discussion, html)
-    block = posting_block(request, discussion)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
     return {
@@ -258,6 +303,9 @@ def subthread(request, pk):
         renderer.render(rows, shown),
         reader_tools(own),
         moderation.report_tools(request, discussion),
+    )
+    html = add_reactions(
+        request, html, may_react=not posting_block(request, discussion)
     )
     html, notice = show_done(request, discussion, html)
     return render(

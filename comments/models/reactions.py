@@ -1,0 +1,103 @@
+"""Reactions: a few words a member can leave on a comment without typing.
+
+One row per member and comment (the truth), and on the comment its counts by
+kind (`Comment.reaction_counts`, {kind: number}), set again from the rows
+whenever they change, so that rendering a thread reads no reaction rows at all.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class Kind(models.TextChoices):
+    THINKING = "thinking", _("Thinking of you")
+    THANKS = "thanks", _("Thanks for sharing")
+    SAME = "same", _("Same here")
+    HELPFUL = "helpful", _("Helpful")
+
+
+class Reaction(models.Model):
+    Kind = Kind
+
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        related_name="reactions",
+        verbose_name=_("comment"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reactions",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("reaction"), max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(_("left"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "comment"], name="reaction_once_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["comment", "kind"], name="reaction_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.member} → {self.comment_id}"
+
+
+@transaction.atomic
+def react(*, comment, member, kind):
+    """Leave `kind` on `comment`, or take it back when it is the member's
+    reaction already; return the member's reaction now (a Kind, or None).
+
+    The comment's row is locked first, so that two members reacting at once
+    count each other: each counts the rows after the other has committed.
+    """
+    type(comment).objects.select_for_update().filter(pk=comment.pk).first()
+    earlier = Reaction.objects.filter(comment=comment, member=member).first()
+    if earlier is not None and earlier.kind == kind:
+        earlier.delete()
+        now = None
+    elif earlier is not None:
+        earlier.kind, earlier.created_at = kind, timezone.now()
+        earlier.save(update_fields=["kind", "created_at"])
+        now = kind
+    else:
+        Reaction.objects.create(comment=comment, member=member, kind=kind)
+        now = kind
+    comment.reaction_counts = count_reactions(comment)
+    type(comment).objects.filter(pk=comment.pk).update(
+        reaction_counts=comment.reaction_counts
+    )
+    comment.discussion.record_change()  # the cached pages show the counts
+    return now
+
+
+def count_reactions(comment):
+    """{kind: number} from the rows, in the order of Kind, without zeros."""
+    counted = dict(
+        Reaction.objects.filter(comment=comment)
+        .values("kind")
+        .annotate(number=Count("pk"))
+        .values_list("kind", "number")
+    )
+    return {kind: counted[kind] for kind in Kind.values if counted.get(kind)}
+
+
+def counts_words(counts):
+    """ "3 people: Thinking of you · 1 person: Helpful", or "" for none."""
+    parts = []
+    for kind in Kind:
+        if number := counts.get(kind.value):
+            template = ngettext(
+                "%(count)s person: %(label)s", "%(count)s people: %(label)s", number
+            )
+            parts.append(template % {"count": number, "label": kind.label})
+    return " · ".join(parts)

@@ -1,0 +1,48 @@
+"""Reacting to a comment: a small form of four buttons at each published
+comment, for signed-in members. Without JavaScript the form posts and the
+member lands back at the comment, told what changed; static/js/reactions.js
+sends the same form with fetch and updates the counts in place."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comments.models import Comment
+from comments.models.reactions import Kind, counts_words, react
+from comments.views.notices import tell_beside
+from comments.views.reading import posting_block
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def reaction(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.published().visible_to(request).with_owners(), pk=pk
+    )
+    if not request.user.is_authenticated:
+        login = reverse("account_login")
+        return redirect(f"{login}?next={comment.get_absolute_url()}")
+    kind = request.POST.get("kind")
+    refusal = posting_block(request, comment.discussion)
+    if not refusal and kind not in Kind.values:
+        refusal = _("Choose one of the reactions.")
+    if refusal:
+        if wants_json(request):
+            return JsonResponse({"message": str(refusal)}, status=400)
+        tell_beside(request, comment, refusal)
+        return redirect(comment.get_absolute_url())
+    now = react(comment=comment, member=request.user, kind=kind)
+    if now is None:
+        message = _("Your reaction was taken back.")
+    else:
+        message = _("Your reaction: %(label)s.") % {"label": Kind(now).label}
+    if wants_json(request):
+        counts = counts_words(comment.reaction_counts)
+        return JsonResponse({"kind": now, "counts": counts, "message": message})
+    tell_beside(request, comment, message)
+    return redirect(comment.get_absolute_url())
