@@ -7,6 +7,7 @@ from comments.models.discussion import (  # noqa: F401
     Discussion,
     path_step,
 )
+from comments.models.drafts import Draft, place_for  # noqa: F401
 from comments.models.moderation import (  # noqa: F401
     MemberNote,
     ModerationRecord,

@@ -13,8 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from comments import paging, posting, rendering
+from comments.drafting import restored
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
-from comments.models import Comment, Reaction
+from comments.models import Comment, Reaction, place_for
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.models.reactions import Kind
 from comments.posting import Submission
@@ -133,10 +134,11 @@ def posting_block(request, discussion):
     return ""
 
 
-def comment_form(request, data=None):
-    """The form for this reader: guests get name and email, remembered if asked."""
+def comment_form(request, data=None, draft=None):
+    """The form for this reader: guests get name and email, remembered if asked;
+    a member gets back the draft they left in it."""
     guest = not request.user.is_authenticated
-    initial = {}
+    initial = {"body": draft.body} if draft else {}
     if guest:
         try:
             saved = request.get_signed_cookie(GUEST_COOKIE, salt=GUEST_COOKIE_SALT)
@@ -205,11 +207,14 @@ def discussion_context(request, discussion):
     html, notice = show_done(request, discussion, html)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
+    # Outside the cached thread: the form is the reader's own (one query).
+    draft = restored(request, place_for(discussion=discussion)) if can_post else None
     return {
         "discussion": discussion,
         "thread_page": page,
         "thread_html": mark_safe(html),  # built from escaped text and body_html
-        "comment_form": comment_form(request) if can_post else None,
+        "comment_form": comment_form(request, draft=draft) if can_post else None,
+        "comment_draft": draft,
         "posting_block": block,
         "moderating": moderating,
         "notice": notice,

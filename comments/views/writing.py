@@ -11,9 +11,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comments import drafting
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, EditForm
 from comments.markup import render_markup
-from comments.models import Comment, Discussion
+from comments.models import Comment, Discussion, place_for
 from comments.models.discussion import GUEST_SESSION_KEY
 from comments.posting import Submission
 from comments.services import RESENT, edit_comment, post_comment
@@ -51,6 +52,15 @@ def _compose(request, discussion, parent):
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     if not block and not request.user.is_authenticated and not guests_allowed:
         return redirect(f"{reverse('account_login')}?next={request.path}")
+    place = place_for(discussion=discussion, parent=parent)
+    back = (
+        reverse("comments:reply", args=[parent.pk])
+        if parent
+        else discussion.get_absolute_url() + "#leave-comment"
+    )
+    drafted = drafting.answer(request, place, back_url=back)
+    if drafted:  # an autosave, or "Discard draft"
+        return drafted
     if block:  # closed, or the person may not post: say why, keep what they wrote
         unsent = request.POST.get("body", "") if request.method == "POST" else ""
         return render(
@@ -59,12 +69,17 @@ def _compose(request, discussion, parent):
             {**context, "posting_block": block, "unsent": unsent},
             status=403,
         )
-    form = comment_form(request, request.POST if request.method == "POST" else None)
+    draft = drafting.restored(request, place) if request.method == "GET" else None
+    form = comment_form(
+        request, request.POST if request.method == "POST" else None, draft=draft
+    )
     focus_on_text(form)
+    context["draft"] = draft
     if request.method == "GET" or not form.is_valid():
         return render(request, "comments/compose.html", {**context, "form": form})
     if "preview" in request.POST:
         focus_on_text(form, False)  # the page opens at the preview instead
+        drafting.keep(request, place, body=form.cleaned_data["body"])
         preview = render_markup(form.cleaned_data["body"])
         return render(
             request,
@@ -91,7 +106,9 @@ def _compose(request, discussion, parent):
         return redirect(existing.get_absolute_url())
     if verdict.rule == RESENT:  # a copy of a form already stored: its comment
         return redirect(comment.get_absolute_url())
+    drafting.forget(request, place)
     if comment is None:
+        drafting.keep(request, place, body=data["body"])  # refused, not lost
         if verdict.rule == "form_reused":
             # The form's token is spent: a fresh one, with the text kept.
             form = comment_form(request, {**request.POST.dict(), "token": uuid.uuid4()})
@@ -163,9 +180,15 @@ def edit(request, pk):
     if request.method == "GET" and not in_window:
         raise Http404
     comment = get_object_or_404(own.deletable_by(request).with_owners(), pk=pk)
+    place = place_for(comment=comment)
+    back = reverse("comments:edit", args=[comment.pk])
+    drafted = drafting.answer(request, place, back_url=back)
+    if drafted:  # an autosave, or "Discard draft"
+        return drafted
+    draft = drafting.restored(request, place) if request.method == "GET" else None
     form = EditForm(
         request.POST or None,
-        initial={"body": comment.body},
+        initial={"body": draft.body if draft else comment.body},
         comment=comment,
         in_window=in_window,
     )
@@ -174,12 +197,14 @@ def edit(request, pk):
         "comment": comment,
         "owner": comment.discussion.owner,
         "form": form,
+        "draft": draft,
         # Said before any typing; sending is still judged in full (edit_comment).
         "posting_block": posting_block(request, comment.discussion),
     }
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
         if "preview" in request.POST:
+            drafting.keep(request, place, body=body)
             return render(
                 request,
                 "comments/edit.html",
@@ -188,11 +213,13 @@ def edit(request, pk):
         verdict = edit_comment(
             comment=comment, body=body, ip_address=client_ip(request)
         )
-        if verdict.action == "refuse":  # the text stays in the form
+        if verdict.action == "refuse":  # the text stays in the form, and kept
+            drafting.keep(request, place, body=body)
             form.add_error(verdict.field or "body", verdict.message)
             return render(
                 request, "comments/edit.html", context, status=verdict.status_code
             )
+        drafting.forget(request, place)
         if verdict.action == "hold":
             tell_beside(request, comment, verdict.message)
         else:

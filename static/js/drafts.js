@@ -1,0 +1,67 @@
+// Kindred drafts: what a member types into a comment, reply, edit or topic form is
+// kept on the server every few seconds, so that it comes back on any device.
+// Without this script the text is still kept on every Preview; the form itself
+// posts the same way in both cases. Forms that keep drafts carry data-drafts
+// (members only); forms added later (the inline reply form) are found the same way.
+(function () {
+  "use strict";
+  if (window.kindredDrafts || !window.fetch || !window.FormData) {
+    return;
+  }
+  window.kindredDrafts = true;
+
+  var QUIET = 2000; // save once typing pauses this long...
+  var LONGEST = 10000; // ...and at least this often while it goes on
+  var pending = new WeakMap();
+
+  function save(form) {
+    var state = pending.get(form);
+    if (state) {
+      window.clearTimeout(state.timer);
+      pending.delete(form);
+    }
+    var data = new FormData(form);
+    data.append("save_draft", "1");
+    var status = form.querySelector("[data-draft-status]");
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (answer) {
+        if (status && typeof answer.message === "string") {
+          status.textContent = answer.message;
+        }
+      })
+      .catch(function () {
+        // Offline or the server is away: the next pause tries again.
+      });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (!form || !form.hasAttribute("data-drafts")) {
+      return;
+    }
+    var state = pending.get(form) || { since: Date.now(), timer: null };
+    window.clearTimeout(state.timer);
+    var wait = Math.max(0, Math.min(QUIET, state.since + LONGEST - Date.now()));
+    state.timer = window.setTimeout(function () {
+      save(form);
+    }, wait);
+    pending.set(form, state);
+  });
+
+  // Sending the form stores the post (and forgets the draft): no save after it.
+  document.addEventListener("submit", function (event) {
+    var state = pending.get(event.target);
+    if (state) {
+      window.clearTimeout(state.timer);
+      pending.delete(event.target);
+    }
+  });
+})();

@@ -1,0 +1,82 @@
+"""Drafts in the browser: typed text is saved while typing and comes back."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from comments.models import Draft, ModerationSettings
+from tests.conftest import NOT_TARGETS, assert_accessible, small_targets
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = "My father started on the trial drug in May and"
+
+
+@pytest.fixture(autouse=True)
+def no_first_comment_hold():
+    ModerationSettings.objects.create(hold_first_comments=False)
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def comment_box(page):
+    return page.get_by_role("textbox", name="Comment", exact=True)
+
+
+def test_typing_is_saved_and_a_reload_restores_it(page, live_server):
+    article = ArticleFactory(title="Tofersen one year on")
+    member = UserFactory(display_name="Sam Idowu")
+    sign_in(page, live_server, member)
+    url = live_server.url + article.get_absolute_url()
+    page.goto(url)
+    comment_box(page).press_sequentially(TEXT[:20])
+    comment_box(page).press_sequentially(TEXT[20:])
+    status = page.locator("#comments [data-draft-status]")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("Draft saved")
+    assert Draft.objects.get(author=member).body == TEXT
+
+    page.reload()
+    expect(comment_box(page)).to_have_value(TEXT)
+    expect(page.get_by_text("Your unsent draft from")).to_be_visible()
+    discard = page.get_by_role("button", name="Discard draft")
+    expect(discard).to_be_visible()
+    assert_accessible(page)
+    small = small_targets(page, within="#comments form", skip=NOT_TARGETS)
+    assert small == [], small
+
+    discard.click()
+    expect(page.get_by_text("Your draft was discarded.")).to_be_visible()
+    expect(comment_box(page)).to_have_value("")
+    assert not Draft.objects.exists()
+
+
+def test_the_restored_form_works_with_the_keyboard_alone(browser, live_server):
+    article = ArticleFactory()
+    member = UserFactory()
+    Draft.objects.keep(
+        author=member, place=f"discussion-{article.discussion_id}", body=TEXT
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(comment_box(page)).to_have_value(TEXT)
+    comment_box(page).focus()
+    page.keyboard.press("Tab")  # Post comment
+    page.keyboard.press("Tab")  # Preview
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Discard draft")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Your draft was discarded.")).to_be_visible()
+    assert not Draft.objects.exists()
+    context.close()
