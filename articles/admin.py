@@ -6,10 +6,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section, Tag
+from comments.admin.lists import CheckedListAdmin
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedListAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -21,6 +21,13 @@
 
   function nameAll() {
     document.querySelectorAll("select.admin-autocomplete").forEach(name);
+    // The two-list permission picker puts its help on an empty <span> with an
+    // aria-label, which a span may not carry; as an image it may, and is read.
+    document
+      .querySelectorAll(".help-tooltip[aria-label]:not([role])")
+      .forEach(function (icon) {
+        icon.setAttribute("role", "img");
+      });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
