@@ -1,4 +1,5 @@
-"""Full-text search over published articles (PostgreSQL), with typo-tolerant titles.
+"""Site search (PostgreSQL full text), with typo-tolerant titles: published
+articles, and every other kind of page that registers a Source (forum topics).
 
 Words match through the "kindred" text search configuration (English stemming with
 accents folded), written in web-search syntax: `"stem cell" -mice`, `or`. Titles also
@@ -14,9 +15,10 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from articles.models import SEARCH_CONFIG, Article
 
@@ -99,53 +101,166 @@ def with_ellipses():
     )
 
 
-def search_articles(query):
-    """Published articles matching `query`, best first, each with a `snippet`."""
-    words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    # The typo-tolerant title match takes the wanted words only; words the reader
-    # excluded with a minus still exclude.
-    tokens = query.replace('"', " ").split()
-    wanted = " ".join(token for token in tokens if not token.startswith("-"))
-    unwanted = [token[1:] for token in tokens if token.startswith("-") and token[1:]]
-    title_match = Q(title__trigram_word_similar=wanted)
-    if unwanted:
-        title_match &= ~Q(
-            search_vector=SearchQuery(
+class Source:
+    """One kind of page the site search finds. Articles are one; another app
+    adds its own from its AppConfig.ready() with `register()` (the forums add
+    topics), so this module never imports it. A source's model has a stored
+    `search_vector` and a `title` with a trigram index."""
+
+    kind = ""  # a short name, stored in the result rows
+    label = ""  # what kind of page a result is, for people
+    template = ""  # renders one result: `item` (from listing()) and `snippet`
+    date_field = ""  # newer first among equal ranks
+
+    def candidates(self):
+        """What anyone may find: never a draft, a held or a removed page."""
+        raise NotImplementedError
+
+    def text(self):
+        """The expression of the text a snippet is cut from, as readers see it."""
+        raise NotImplementedError
+
+    def listing(self):
+        """The queryset a result row is read from, with what its template shows."""
+        raise NotImplementedError
+
+
+class ArticleSource(Source):
+    kind = "article"
+    label = _lazy("Article")
+    template = "articles/_search_result.html"
+    date_field = "published_at"
+
+    def candidates(self):
+        return Article.objects.published()
+
+    def text(self):
+        return plain_text(
+            Concat("summary", Value("\n"), "body", output_field=TextField())
+        )
+
+    def listing(self):
+        return Article.objects.for_listing()
+
+
+SOURCES = {}
+
+
+def register(source):
+    SOURCES[source.kind] = source
+
+
+register(ArticleSource())
+
+
+class Terms:
+    """A cleaned query as the searches use it: the full-text query, and for the
+    typo-tolerant title match the wanted words and the excluded ones."""
+
+    def __init__(self, query):
+        self.words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        tokens = query.replace('"', " ").split()
+        self.wanted = " ".join(token for token in tokens if not token.startswith("-"))
+        unwanted = [t[1:] for t in tokens if t.startswith("-") and t[1:]]
+        self.unwanted = (
+            SearchQuery(
                 " or ".join(unwanted), search_type="websearch", config=SEARCH_CONFIG
             )
+            if unwanted
+            else None
         )
-    articles = (
-        Article.objects.published()
-        .for_listing()
+
+    def match(self):
+        """Words anywhere, or a title close to the wanted words (typos) where
+        no excluded word appears."""
+        title_match = Q(title__trigram_word_similar=self.wanted)
+        if self.unwanted is not None:
+            title_match &= ~Q(search_vector=self.unwanted)
+        return Q(search_vector=self.words) | title_match
+
+    def rank(self):
+        # F(): a bare name would be wrapped in to_tsvector(vector::text), which
+        # parses the stored vector's text again and loses its weights.
+        return SearchRank(F("search_vector"), self.words) + TrigramWordSimilarity(
+            Value(self.wanted), "title"
+        )
+
+
+def matching(source, terms):
+    """The rows (kind, item, rank, when) of `source` that match: small, so that
+    every kind can be ranked together in one UNION and counted cheaply."""
+    return (
+        source.candidates()
+        .filter(terms.match())
         .annotate(
-            rank=SearchRank("search_vector", words)
-            + TrigramWordSimilarity(Value(wanted), "title"),
+            kind=Value(source.kind, output_field=CharField()),
+            item=F("pk"),
+            rank=terms.rank(),
+            when=F(source.date_field),
         )
-        .alias(
-            text=plain_text(
-                Concat("summary", Value("\n"), "body", output_field=TextField())
-            ),
-            headline=SearchHeadline(
-                "text",
-                words,
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-            bare=regexp_replace(
-                Replace(Replace("headline", Value(MARK_START)), Value(MARK_END)),
-                r"^\s+|\s+$",
-                "",
-            ),
-            text_end=regexp_replace("text", TEXT_END, ""),
-            bare_end=regexp_replace("bare", TEXT_END, ""),
-        )
-        .annotate(snippet=with_ellipses())
-        .filter(Q(search_vector=words) | title_match)
-        .order_by("-rank", "-published_at", "-pk")
+        .values("kind", "item", "rank", "when")
+        .order_by()
     )
-    return articles
+
+
+def search_site(query):
+    """Every kind of page matching `query` (clean_query's output), best first:
+    an ordered queryset of {kind, item, rank, when} rows for a Paginator. Turn a
+    page of them into results with `results()`."""
+    terms = Terms(query)
+    first, *rest = [matching(source, terms) for source in SOURCES.values()]
+    rows = first.union(*rest, all=True) if rest else first
+    return rows.order_by("-rank", "-when", "kind", "-item")
+
+
+class Result:
+    def __init__(self, source, item):
+        self.kind, self.label, self.template = (
+            source.kind,
+            source.label,
+            source.template,
+        )
+        self.item = item
+        self.title = item.title
+        self.snippet = item.snippet
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()
+
+
+def results(rows, query):
+    """The page's rows as Results, in their order, each with its snippet: one
+    query for each kind of page among them."""
+    rows = list(rows)
+    terms = Terms(query)
+    found = {}
+    for kind in {row["kind"] for row in rows}:
+        source = SOURCES[kind]
+        ids = [row["item"] for row in rows if row["kind"] == kind]
+        for item in with_snippets(source.listing().filter(pk__in=ids), source, terms):
+            found[kind, item.pk] = Result(source, item)
+    return [found[row["kind"], row["item"]] for row in rows]
+
+
+def with_snippets(queryset, source, terms):
+    return queryset.alias(
+        text=source.text(),
+        headline=SearchHeadline(
+            "text",
+            terms.words,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+        bare=regexp_replace(
+            Replace(Replace("headline", Value(MARK_START)), Value(MARK_END)),
+            r"^\s+|\s+$",
+            "",
+        ),
+        text_end=regexp_replace("text", TEXT_END, ""),
+        bare_end=regexp_replace("bare", TEXT_END, ""),
+    ).annotate(snippet=with_ellipses())

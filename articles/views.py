@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from articles.models import Article, Section, Tag
-from articles.search import SearchError, clean_query, search_articles
+from articles.search import SearchError, clean_query, results, search_site
 from comments.views.reading import discussion_context, render_with_thread
 
 LATEST_ON_HOME = 9  # the first three beside the lead story, the rest below
@@ -134,5 +134,7 @@ def search(request):
             context["error"] = error.message
         else:
             context["search_query"] = query
-            context["page_obj"] = _page(request, search_articles(query))
+            page = _page(request, search_site(query))
+            page.object_list = results(page.object_list, query)
+            context["page_obj"] = page
     return render(request, "articles/search.html", context)

@@ -5,8 +5,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import sitemaps
+from articles.sitemaps import sitemaps as article_sitemaps
 from config.views import healthz
+from forums.sitemaps import sitemaps as forum_sitemaps
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -40,7 +41,12 @@ urlpatterns = [
     path("notifications/", include("accounts.notification_urls")),
     path("comments/", include("comments.urls")),
     path("forums/", include("forums.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**article_sitemaps, **forum_sitemaps}},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

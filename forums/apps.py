@@ -7,8 +7,11 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
+        from articles import search
         from comments.owners import registry
         from forums.models import Topic
         from forums.owners import TopicOwner
+        from forums.search import TopicSource
 
         registry.register(Topic, TopicOwner)
+        search.register(TopicSource())

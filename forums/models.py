@@ -9,6 +9,8 @@ themselves do (start, move, remove a topic) moves them here with F().
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -218,6 +220,10 @@ class Topic(TopicModeration, models.Model):
     )
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Title (weight A) and first post (C) for the site search, written by the
+    # triggers of migration 0004 (the first post lives in comments_comment,
+    # which a generated column cannot read, and the engine cannot call us).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TopicQuerySet.as_manager()
 
@@ -239,6 +245,12 @@ class Topic(TopicModeration, models.Model):
                 F("id").desc(),
                 name="topic_latest_idx",
                 condition=Q(is_listed=True),
+            ),
+            GinIndex(fields=["search_vector"], name="topic_search_idx"),
+            GinIndex(
+                fields=["title"],
+                opclasses=["gin_trgm_ops"],
+                name="topic_title_trgm_idx",
             ),
         ]
 

@@ -79,7 +79,7 @@ def test_drafts_and_scheduled_articles_are_not_found(client):
 def test_no_results_page_is_clear(client):
     ArticleFactory(title="Something else")
     html = search(client, "zebrafish").content.decode()
-    assert "0 articles found for “zebrafish”" in html
+    assert "0 results found for “zebrafish”" in html
     assert "Nothing matched." in html
 
 
