@@ -12,6 +12,8 @@ delete links, their comments awaiting moderation, moderators' view) is added aft
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from functools import cached_property
 
 from django.conf import settings
@@ -47,6 +49,14 @@ PLACEHOLDERS = {
     Comment.Status.SPAM: gettext_noop("Removed by a moderator"),
     Comment.Status.PENDING: gettext_noop("Held for review by a moderator"),
 }
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def moment_number(moment):
+    """A time as whole microseconds since 1970: exact, and compared as numbers."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass
@@ -251,8 +261,15 @@ class Renderer:
         classes = f"comment depth-{min(depth, self.cap)}"
         if hidden:
             classes += f" status-{status}"
+        # When and by whom, for the reader passes (comments.views.reading) that
+        # mark a page for one member; a placeholder tells neither.
+        data = ""
+        if not placeholder:
+            data = f' data-at="{moment_number(row.created_at)}"'
+            if row.author_id:
+                data += f' data-by="{row.author_id}"'
         parts = [
-            f'<li id="comment-{row.pk}" class="{classes}">'
+            f'<li id="comment-{row.pk}" class="{classes}"{data}>'
             f'<article class="comment-card" aria-labelledby="comment-{row.pk}-by">'
         ]
         if placeholder:

@@ -20,4 +20,5 @@ from comments.models.moderation import (  # noqa: F401
 )
 from comments.models.queues import PendingComment, ReportedComment  # noqa: F401
 from comments.models.reactions import Reaction  # noqa: F401
+from comments.models.reading import Visit  # noqa: F401
 from comments.models.transitions import Moderatable, Status  # noqa: F401

@@ -229,7 +229,12 @@ class Comment(Moderatable, models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [
-            models.Index(fields=["discussion", "path"], name="comment_thread_idx")
+            models.Index(fields=["discussion", "path"], name="comment_thread_idx"),
+            # What is new in a discussion since a member's last visit (the
+            # forum lists' counts): a range of this index, not the whole thread.
+            models.Index(
+                fields=["discussion", "created_at"], name="comment_recent_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -19,7 +19,7 @@ from comments.models import Comment, Reaction, place_for
 from comments.models.discussion import GUEST_SESSION_KEY, MODERATE, PATH_STEP
 from comments.models.reactions import Kind
 from comments.posting import Submission
-from comments.views import moderation
+from comments.views import moderation, passes
 from comments.views.notices import show_done
 
 
@@ -148,6 +148,21 @@ def comment_form(request, data=None, draft=None):
     return CommentForm(data, guest=guest, initial=initial)
 
 
+# What a signed-in member's copy of a thread page adds, in order: functions of
+# a comments.views.passes.Reading. Other apps append theirs in ready().
+READER_PASSES = [passes.mark_new]
+
+
+def read_as_member(request, discussion, html):
+    """The thread HTML after the reader passes, and their notes for the top
+    of the discussion (none for a reader who is not signed in)."""
+    reading = passes.Reading(request=request, discussion=discussion, html=html)
+    if request.user.is_authenticated:
+        for reader_pass in READER_PASSES:
+            reader_pass(reading)
+    return reading.html, [mark_safe(note) for note in reading.notes]
+
+
 THREAD_SLOT = "<!--kindred:thread-->"
 
 
@@ -204,6 +219,7 @@ def discussion_context(request, discussion):
         page.html, reader_tools(own), moderation.report_tools(request, discussion)
     )
     html = add_reactions(request, html, may_react=not block)
+    html, notes = read_as_member(request, discussion, html)
     html, notice = show_done(request, discussion, html)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
@@ -218,6 +234,7 @@ def discussion_context(request, discussion):
         "posting_block": block,
         "moderating": moderating,
         "notice": notice,
+        "reader_notes": notes,
     }
 
 
@@ -312,6 +329,7 @@ def subthread(request, pk):
     html = add_reactions(
         request, html, may_react=not posting_block(request, discussion)
     )
+    html, _notes = read_as_member(request, discussion, html)
     html, notice = show_done(request, discussion, html)
     return render(
         request,

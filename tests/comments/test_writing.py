@@ -472,7 +472,7 @@ def test_storing_a_reply_takes_three_queries(article, django_assert_num_queries)
 def notice_after(html, pk):
     """The confirmation right after comment `pk`'s own card, or None."""
     found = re.search(
-        rf'<li id="comment-{pk}" tabindex="-1" class="just-changed [^"]*">'
+        rf'<li id="comment-{pk}" tabindex="-1" class="just-changed [^"]*"[^>]*>'
         r'.*?</article><p class="comment-notice" id="comment-notice" '
         r'role="status">([^<]*)</p>',
         html,
