@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comments import drafting
 from comments.markup import render_markup
 from comments.models.discussion import MODERATE
 from comments.owners import registry
 from comments.views.reading import discussion_context, render_with_thread
-from forums.forms import ModerateForm, TitleForm, TopicForm
+from forums.forms import TITLE_MAX, ModerateForm, TitleForm, TopicForm
 from forums.models import Category, Topic
 from forums.services import start_topic
 
@@ -132,12 +133,26 @@ def start(request, slug):
             {**context, "refusal": refusal, "unsent": unsent},
             status=403,
         )
-    form = TopicForm(request.POST if request.method == "POST" else None)
-    context["form"] = form
+    place = draft_place(category)
+    drafted = drafting.answer(
+        request,
+        place,
+        back_url=reverse("forums:start", args=[category.slug]),
+        limits={"title": TITLE_MAX, "body": drafting.body_limit()},
+    )
+    if drafted:  # an autosave, or "Discard draft"
+        return drafted
+    draft = drafting.restored(request, place) if request.method == "GET" else None
+    initial = {"title": draft.title, "body": draft.body} if draft else None
+    form = TopicForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    context.update(form=form, draft=draft)
     if request.method == "GET" or not form.is_valid():
         return render(request, "forums/start.html", context)
     data = form.cleaned_data
     if "preview" in request.POST:
+        drafting.keep(request, place, title=data["title"], body=data["body"])
         context["preview"] = render_markup(data["body"])
         return render(request, "forums/start.html", context)
     topic, verdict = start_topic(
@@ -150,8 +165,10 @@ def start(request, slug):
         honeypot=data.get("homepage", ""),
     )
     if topic is None:
+        drafting.keep(request, place, title=data["title"], body=data["body"])
         form.add_error(verdict.field or "body", verdict.message)
         return render(request, "forums/start.html", context, status=verdict.status_code)
+    drafting.forget(request, place)
     if verdict.action == "hold":
         messages.info(
             request,
@@ -163,6 +180,11 @@ def start(request, slug):
     else:
         messages.success(request, _("Your topic was started."))
     return redirect(topic)
+
+
+def draft_place(category):
+    """The draft key of the new-topic form of a category (comments.Draft)."""
+    return f"topic-in-{category.pk}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Draft, ModerationSettings
@@ -80,3 +81,24 @@ def test_the_restored_form_works_with_the_keyboard_alone(browser, live_server):
     expect(page.get_by_text("Your draft was discarded.")).to_be_visible()
     assert not Draft.objects.exists()
     context.close()
+
+
+def test_a_restored_topic_form_is_accessible(page, live_server):
+    from tests.forums import make
+
+    category = make.category(name="Caregivers", slug="caregivers")
+    member = make.verified()
+    Draft.objects.keep(
+        author=member,
+        place=f"topic-in-{category.pk}",
+        title="Respite weekends",
+        body=TEXT,
+    )
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + reverse("forums:start", args=[category.slug]))
+    expect(page.get_by_role("textbox", name="Title")).to_have_value("Respite weekends")
+    expect(page.get_by_role("textbox", name="First post")).to_have_value(TEXT)
+    expect(page.get_by_text("Your unsent draft from")).to_be_visible()
+    assert_accessible(page)
+    small = small_targets(page, within="main form", skip=NOT_TARGETS)
+    assert small == [], small
