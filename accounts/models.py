@@ -6,8 +6,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.avatars import colour_for, initials
+from comments.models.reactions import counts_words
 from comments.owners import registry
 
 
@@ -151,6 +153,7 @@ class Notification(models.Model):
         FOLLOWED = "followed", _("New comments where I follow")
         DECISION = "decision", _("Moderators' decisions on my comments")
         REPORT = "report", _("Reviews of my reports")
+        REACTION = "reaction", _("Reactions to my comments and topics")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,6 +217,8 @@ class Notification(models.Model):
 
     @property
     def who(self):
+        if self.kind == self.Kind.REACTION:
+            return self.reacted_words
         if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
             return _("the moderators")
         if self.actor_id:
@@ -235,12 +240,33 @@ class Notification(models.Model):
             else:
                 words = _("Your comment on “%(where)s”: %(decision)s")
             return words % {"where": where, "decision": decision}
+        if self.kind == self.Kind.REACTION:
+            counts = counts_words(self.comment.reaction_counts)
+            words = _("%(who)s reacted to your comment on “%(where)s”")
+            words = words % {"who": self.reacted_words, "where": where}
+            return f"{words}: {counts}" if counts else words
         words = {
             self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
             self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
             self.Kind.FOLLOWED: _("%(who)s commented on “%(where)s”, which you follow"),
         }[self.kind]
         return words % {"who": self.who, "where": where}
+
+    @property
+    def link_hint(self):
+        """What the "Open the comment" link adds for screen readers."""
+        if self.kind == self.Kind.REACTION:
+            return _("of yours that %(who)s reacted to") % {"who": self.who}
+        return _("by %(who)s") % {"who": self.who}
+
+    @property
+    def reacted_words(self):
+        """ "3 people": how many reacted to the comment, counted now, so that
+        the one notification of a period tells of every reaction in it."""
+        number = sum(self.comment.reaction_counts.values())
+        return ngettext("%(count)s person", "%(count)s people", number) % {
+            "count": number
+        }
 
     @property
     def excerpt(self):

@@ -24,6 +24,9 @@ from accounts.models import Follow, Notification
 from comments.models import Comment, Report
 
 BATCH = 1000
+# An author hears of reactions to a comment at most once in this time: later
+# ones fold into the notification already made, which counts them all.
+REACTION_PERIOD = timedelta(hours=1)
 # "@Ana María" and "@Ana": a display name is at most 60 characters and a few
 # words; every run of up to MENTION_WORDS words after an @ is a candidate.
 MENTION_RE = re.compile(r"(?<![\w@])@(\w[^\s@]*(?:[ \t]+[^\s@]+){0,3})")
@@ -50,6 +53,13 @@ def comment_moved(comment, *, before, by):
     if by is not None and by.is_authenticated:
         moderator = by.pk
         transaction.on_commit(lambda: notify_reporters.enqueue(comment.pk, moderator))
+
+
+def comment_reacted(comment, *, by):
+    """Call when `by` left a reaction on `comment`: its author hears of it
+    (batched, notify_reaction) unless it is their own comment."""
+    if comment.author_id and comment.author_id != by.pk:
+        transaction.on_commit(lambda: notify_reaction.enqueue(comment.pk))
 
 
 def mentioned_names(text):
@@ -188,3 +198,34 @@ def notify_reporters(comment_id, moderator_id):
     if rows:
         email_those_who_want_it(Comment.objects.get(pk=comment_id))
     return len(rows)
+
+
+@task()
+def notify_reaction(comment_id):
+    """One notification per comment and REACTION_PERIOD for its author: the
+    first reaction of a period brings it (back) to the top, unread; the later
+    ones of the period are counted in it without raising it again."""
+    comment = (
+        Comment.objects.published().filter(pk=comment_id, author__isnull=False).first()
+    )
+    if comment is None or not comment.reaction_counts:
+        return 0
+    now = timezone.now()
+    made = Notification.objects.filter(
+        recipient_id=comment.author_id, comment=comment, kind=Notification.Kind.REACTION
+    )
+    if made.filter(created_at__gt=now - REACTION_PERIOD).exists():
+        return 0
+    Notification.objects.update_or_create(
+        recipient_id=comment.author_id,
+        comment=comment,
+        kind=Notification.Kind.REACTION,
+        defaults={
+            "actor": None,
+            "created_at": now,
+            "read_at": None,
+            "emailed_at": None,
+        },
+    )
+    email_those_who_want_it(comment)
+    return 1

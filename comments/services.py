@@ -6,8 +6,9 @@ Each is judged by comments.posting first; what the verdict decides is stored her
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.notifications import comment_published
-from comments.models import Comment, ModerationRecord, Report
+from accounts.notifications import comment_published, comment_reacted
+from comments.models import Comment, ModerationRecord, Reaction, Report
+from comments.models.reactions import count_reactions
 from comments.posting import (
     PUBLISH,
     Submission,
@@ -134,3 +135,34 @@ def report_comment(*, comment, reporter, reason, note=""):
     if verdict is not None:
         comment.hold(rule=verdict.rule, reason=verdict.reason)
     return report
+
+
+@transaction.atomic
+def react_to_comment(*, comment, member, kind):
+    """Leave `kind` on `comment`, or take it back when it is the member's
+    reaction already; return the member's reaction now (a Kind, or None).
+
+    Its author hears of it (accounts.notifications, batched). The comment's
+    row is locked first, so that two members reacting at once
+    count each other: each counts the rows after the other has committed.
+    """
+    Comment.objects.select_for_update().filter(pk=comment.pk).first()
+    earlier = Reaction.objects.filter(comment=comment, member=member).first()
+    if earlier is not None and earlier.kind == kind:
+        earlier.delete()
+        now = None
+    elif earlier is not None:
+        earlier.kind, earlier.created_at = kind, timezone.now()
+        earlier.save(update_fields=["kind", "created_at"])
+        now = kind
+    else:
+        Reaction.objects.create(comment=comment, member=member, kind=kind)
+        now = kind
+    comment.reaction_counts = count_reactions(comment)
+    Comment.objects.filter(pk=comment.pk).update(
+        reaction_counts=comment.reaction_counts
+    )
+    comment.discussion.record_change()  # the cached pages show the counts
+    if now is not None:
+        comment_reacted(comment, by=member)
+    return now

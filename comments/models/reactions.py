@@ -6,7 +6,7 @@ whenever they change, so that rendering a thread reads no reaction rows at all.
 """
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,34 +50,6 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.member} → {self.comment_id}"
-
-
-@transaction.atomic
-def react(*, comment, member, kind):
-    """Leave `kind` on `comment`, or take it back when it is the member's
-    reaction already; return the member's reaction now (a Kind, or None).
-
-    The comment's row is locked first, so that two members reacting at once
-    count each other: each counts the rows after the other has committed.
-    """
-    type(comment).objects.select_for_update().filter(pk=comment.pk).first()
-    earlier = Reaction.objects.filter(comment=comment, member=member).first()
-    if earlier is not None and earlier.kind == kind:
-        earlier.delete()
-        now = None
-    elif earlier is not None:
-        earlier.kind, earlier.created_at = kind, timezone.now()
-        earlier.save(update_fields=["kind", "created_at"])
-        now = kind
-    else:
-        Reaction.objects.create(comment=comment, member=member, kind=kind)
-        now = kind
-    comment.reaction_counts = count_reactions(comment)
-    type(comment).objects.filter(pk=comment.pk).update(
-        reaction_counts=comment.reaction_counts
-    )
-    comment.discussion.record_change()  # the cached pages show the counts
-    return now
 
 
 def count_reactions(comment):

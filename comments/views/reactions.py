@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments.models import Comment
-from comments.models.reactions import Kind, counts_words, react
+from comments.models.reactions import Kind, counts_words
+from comments.services import react_to_comment
 from comments.views.notices import tell_beside
 from comments.views.reading import posting_block
 
@@ -36,7 +37,7 @@ def reaction(request, pk):
             return JsonResponse({"message": str(refusal)}, status=400)
         tell_beside(request, comment, refusal)
         return redirect(comment.get_absolute_url())
-    now = react(comment=comment, member=request.user, kind=kind)
+    now = react_to_comment(comment=comment, member=request.user, kind=kind)
     if now is None:
         message = _("Your reaction was taken back.")
     else:
