@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import confirmation
 from accounts.avatars import FORMATS, checked_image
+from accounts.member_data import KEEP_POSTS, TOMBSTONES
 from accounts.models import EmailChoice, Notification, Role
 from accounts.validators import visible_name
 
@@ -73,3 +75,62 @@ class EmailChoicesForm(forms.Form):
                 choices=EmailChoice.choices,
                 initial=member.email_choice(kind),
             )
+
+
+class DeleteAccountForm(forms.Form):
+    """What becomes of their posts, and proof that it is them: their password,
+    or for an account without one, the code emailed to them
+    (accounts.confirmation)."""
+
+    posts = forms.ChoiceField(
+        label=_("What becomes of what you wrote"),
+        choices=[
+            (
+                KEEP_POSTS,
+                _("Keep my posts, shown under “Former member”"),
+            ),
+            (
+                TOMBSTONES,
+                _("Replace every post of mine by “Deleted by the author”"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Replies from others stay in place either way."),
+        error_messages={"required": _("Choose what becomes of your posts.")},
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Type your password to confirm.")},
+    )
+    code = forms.CharField(
+        label=_("The code we emailed you"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+        error_messages={"required": _("Type the code from the email to confirm.")},
+    )
+
+    def __init__(self, *args, member, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member, self.session = member, session
+        if member.has_usable_password():
+            del self.fields["code"]
+        else:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.member.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not confirmation.check_code(self.session, code):
+            raise forms.ValidationError(
+                _("This code is wrong or has expired. Ask for a new one.")
+            )
+        return code

@@ -7,11 +7,14 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
+        from accounts import member_data
         from articles import search
         from comments.owners import registry
+        from forums import member_data as forum_data
         from forums.models import Topic
         from forums.owners import TopicOwner
         from forums.search import TopicSource
 
         registry.register(Topic, TopicOwner)
         search.register(TopicSource())
+        member_data.register(forum_data.SECTION)
