@@ -190,6 +190,32 @@ def tombstone(theirs):
     theirs.update(body="", body_html="", ip_address=None, author_note="")
 
 
+def export_reactions(member):
+    """Reactions stay when the account goes: they were support given, and
+    nobody sees who left them, only how many did."""
+    rows = member.reactions.order_by("created_at", "pk")
+    return [
+        {
+            "comment": r.comment_id,
+            "reaction": str(r.get_kind_display()),
+            "left": when(r.created_at),
+        }
+        for r in rows
+    ]
+
+
+def export_drafts(member):
+    rows = member.drafts.order_by("updated_at", "pk")
+    return [
+        {"form": d.place, "title": d.title, "text": d.body, "saved": when(d.updated_at)}
+        for d in rows
+    ]
+
+
+def erase_drafts(member, keep_posts):
+    member.drafts.all().delete()
+
+
 def export_follows(member):
     follows = member.follows.select_related("discussion").order_by("created_at")
     return [
@@ -261,6 +287,8 @@ for _section in [
     Section("profile", export_profile, erase_profile),
     Section("email_settings", export_email_settings),
     Section("comments", export_comments, erase_comments),
+    Section("reactions", export_reactions),
+    Section("drafts", export_drafts, erase_drafts),
     Section("follows", export_follows),
     Section("notifications", export_notifications, erase_received),
     Section("moderation", export_moderation, erase_moderation),

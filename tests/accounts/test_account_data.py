@@ -12,11 +12,13 @@ from django.urls import reverse
 from accounts.models import Follow, Notification, User
 from comments.models import (
     Comment,
+    Draft,
     MemberNote,
     ModerationRecord,
     Report,
     Restriction,
 )
+from comments.models.reactions import Reaction, react
 from forums.models import Topic
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
@@ -59,6 +61,10 @@ def world():
             note=f"note by {who.display_name}",
         )
         MemberNote.objects.create(member=who, text=f"about {who}", author=mod)
+    react(comment=answer, member=ana, kind=Reaction.Kind.THANKS)
+    react(comment=said, member=ben, kind=Reaction.Kind.HELPFUL)
+    Draft.objects.keep(author=ana, place=f"reply-{answer.pk}", body="Ana drafts")
+    Draft.objects.keep(author=ben, place=f"reply-{said.pk}", body="Ben drafts")
     Notification.objects.create(
         recipient=ana, kind=Notification.Kind.REPLY, actor=ben, comment=answer
     )
@@ -103,6 +109,14 @@ def test_the_export_holds_exactly_the_members_data(client, world):
     assert len(texts) == 4 and all(t.startswith("Ana") for t in texts)
     assert [t["title"] for t in data["topics"]] == ["Ana's topic"]
     assert [f["where"] for f in data["follows"]] == ["Ben's topic"]
+    assert data["reactions"] == [
+        {
+            "comment": world["answer"].pk,
+            "reaction": "Thanks for sharing",
+            "left": data["reactions"][0]["left"],
+        }
+    ]
+    assert [d["text"] for d in data["drafts"]] == ["Ana drafts"]
     assert [n["comment"] for n in data["notifications"]] == [world["answer"].pk]
     assert data["email_settings"]["Mentions of my name"] == "Email me a daily digest"
     assert data["email_settings"]["Replies to my comments and topics"] == (
@@ -119,7 +133,8 @@ def test_the_export_holds_exactly_the_members_data(client, world):
         Comment.objects.filter(author=ana).values_list("pk", flat=True)
     )
     everything = json.dumps(data)
-    for bens in ("Ben answers", "Ben in Ana", "Ben opens", world["ben"].email):
+    bens_things = ("Ben answers", "Ben in Ana", "Ben opens", "Ben drafts", "Helpful")
+    for bens in (*bens_things, world["ben"].email):
         assert bens not in everything
     assert "note by Ben" not in json.dumps(data)
 
@@ -147,6 +162,7 @@ def assert_person_gone(ana, email):
     assert not Follow.objects.filter(member=ana).exists()
     assert not Notification.objects.filter(recipient=ana).exists()
     assert not MemberNote.objects.filter(member=ana).exists()
+    assert not Draft.objects.filter(author=ana).exists()
     assert not User.objects.filter(email=email).exists()
     # The decisions stay, without the person's words.
     assert Restriction.objects.filter(member=ana).count() == 1
@@ -219,6 +235,7 @@ def test_deleting_with_tombstones_keeps_threads_whole(client, world):
     assert ben.display_name == "Ben" and ben.is_active
     assert Follow.objects.filter(member=ben).count() == 1
     assert Report.objects.get(reporter=ben).note == "note by Ben"
+    assert Draft.objects.filter(author=ben).count() == 1
 
 
 def test_a_wrong_password_deletes_nothing_and_says_so(client, world):
