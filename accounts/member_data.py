@@ -242,7 +242,20 @@ def export_notifications(member):
     ]
 
 
+def export_visits(member):
+    rows = member.visits.select_related("discussion").order_by("seen_at", "pk")
+    return [
+        {
+            "where": str(v.discussion.owner),
+            "url": v.discussion.get_absolute_url(),
+            "last_read": when(v.seen_at),
+        }
+        for v in rows
+    ]
+
+
 def erase_received(member, keep_posts):
+    member.visits.all().delete()
     member.follows.all().delete()
     member.notifications.all().delete()
 
@@ -290,6 +303,7 @@ for _section in [
     Section("reactions", export_reactions),
     Section("drafts", export_drafts, erase_drafts),
     Section("follows", export_follows),
+    Section("pages_read", export_visits),
     Section("notifications", export_notifications, erase_received),
     Section("moderation", export_moderation, erase_moderation),
 ]:

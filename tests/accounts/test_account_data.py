@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils.timezone import now
 
 from accounts.models import Follow, Notification, User
 from comments.models import (
@@ -17,6 +18,7 @@ from comments.models import (
     ModerationRecord,
     Report,
     Restriction,
+    Visit,
 )
 from comments.models.reactions import Reaction, react
 from forums.models import Topic
@@ -63,6 +65,8 @@ def world():
         MemberNote.objects.create(member=who, text=f"about {who}", author=mod)
     react(comment=answer, member=ana, kind=Reaction.Kind.THANKS)
     react(comment=said, member=ben, kind=Reaction.Kind.HELPFUL)
+    Visit.objects.create(member=ana, discussion=ben_topic.discussion, seen_at=now())
+    Visit.objects.create(member=ben, discussion=article.discussion, seen_at=now())
     Draft.objects.keep(author=ana, place=f"reply-{answer.pk}", body="Ana drafts")
     Draft.objects.keep(author=ben, place=f"reply-{said.pk}", body="Ben drafts")
     Notification.objects.create(
@@ -117,6 +121,7 @@ def test_the_export_holds_exactly_the_members_data(client, world):
         }
     ]
     assert [d["text"] for d in data["drafts"]] == ["Ana drafts"]
+    assert [v["where"] for v in data["pages_read"]] == ["Ben's topic"]
     assert [n["comment"] for n in data["notifications"]] == [world["answer"].pk]
     assert data["email_settings"]["Mentions of my name"] == "Email me a daily digest"
     assert data["email_settings"]["Replies to my comments and topics"] == (
@@ -163,6 +168,7 @@ def assert_person_gone(ana, email):
     assert not Notification.objects.filter(recipient=ana).exists()
     assert not MemberNote.objects.filter(member=ana).exists()
     assert not Draft.objects.filter(author=ana).exists()
+    assert not Visit.objects.filter(member=ana).exists()
     assert not User.objects.filter(email=email).exists()
     # The decisions stay, without the person's words.
     assert Restriction.objects.filter(member=ana).count() == 1
@@ -236,6 +242,7 @@ def test_deleting_with_tombstones_keeps_threads_whole(client, world):
     assert Follow.objects.filter(member=ben).count() == 1
     assert Report.objects.get(reporter=ben).note == "note by Ben"
     assert Draft.objects.filter(author=ben).count() == 1
+    assert Visit.objects.filter(member=ben).count() == 1
 
 
 def test_a_wrong_password_deletes_nothing_and_says_so(client, world):
