@@ -50,10 +50,15 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (config/health.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers' GETs read from the replica, when there is one.
+    "config.replica.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,27 +94,41 @@ TEMPLATES = [
 
 # The project-local cluster (config/localdb.py) unless DATABASE_URL names another.
 DATABASES = {"default": env.db("DATABASE_URL", default=localdb.url())}
+# A streaming replica for anonymous readers (config/replica.py), when named.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # A replica that is down must not hold a request up for long.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 # Several test runs can share one server when each names its own test database.
 DATABASES["default"]["TEST"] = {
     "NAME": env("DJANGO_TEST_DB_NAME", default="test_kindred")
 }
-# Without this the first request after a PostgreSQL restart fails.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():
+    # Query counts and timings by alias for /metrics.
+    _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # Without this the first request after a PostgreSQL restart fails.
+    _database["CONN_HEALTH_CHECKS"] = True
 # Each process keeps at most DJANGO_DB_POOL_MAX connections, however many requests
 # it is serving: a burst of readers waits for one (up to the timeout) instead of
 # opening more than the server allows.
 _pool_max = env.int("DJANGO_DB_POOL_MAX", default=0 if DEBUG else 4)
-if _pool_max:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": _pool_max,
-        "timeout": env.int("DJANGO_DB_POOL_TIMEOUT", default=20),
-        # After a burst, one spare connection is closed every 10 idle seconds.
-        "max_idle": 10,
-    }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+for _database in DATABASES.values():
+    if _pool_max:
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps them
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": _pool_max,
+            "timeout": env.int("DJANGO_DB_POOL_TIMEOUT", default=20),
+            # After a burst, one spare connection is closed every 10 idle seconds.
+            "max_idle": 10,
+        }
+    else:
+        _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+if "replica" in DATABASES and _pool_max:
+    # Waiting for a replica that is down only delays the fall back to the primary.
+    DATABASES["replica"]["OPTIONS"]["pool"]["timeout"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -204,8 +224,19 @@ else:
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# With Redis, sessions are read from it and written through to the database, so
+# a restart of Redis logs nobody out.
+SESSION_ENGINE = env(
+    "DJANGO_SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if env("REDIS_URL", default="")
+    else "django.contrib.sessions.backends.db",
+)
+# Off only where the site is served over plain HTTP on purpose (`make stack`, on
+# loopback); `check --deploy` then warns.
+_secure_cookies = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_SECURE = _secure_cookies
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -262,6 +293,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# On Redis with RQ workers (`manage.py rqworker --job-class django_tasks_rq.Job`)
+# when KINDRED_TASKS_BACKEND=django_tasks_rq.RQBackend: `make stack` runs two.
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        name: {"URL": env("KINDRED_RQ_URL", default=env("REDIS_URL"))}
+        for name in TASKS["default"]["QUEUES"]
+    }
 
 KINDRED = {
     "ARTICLES_PER_PAGE": 20,
@@ -280,4 +319,14 @@ KINDRED = {
     "COMMENTS_DUPLICATE_MINUTES": 10,
     "TRUSTED_PROXIES": _trusted_proxies,
     "FORUMS_TOPIC_RATE_SECONDS": 300,
+    # /metrics answers loopback, or a request with "Authorization: Bearer TOKEN".
+    "METRICS_TOKEN": env("KINDRED_METRICS_TOKEN", default=""),
+    "REPLICA": {
+        # A replica further behind than this is not read from.
+        "MAX_LAG": env.float("KINDRED_REPLICA_MAX_LAG", default=5.0),
+        # How often each process asks the replica how far behind it is.
+        "CHECK_SECONDS": env.float("KINDRED_REPLICA_CHECK_SECONDS", default=2.0),
+        # How long a browser that sent a form reads only from the primary.
+        "PIN_SECONDS": env.int("KINDRED_REPLICA_PIN_SECONDS", default=30),
+    },
 }

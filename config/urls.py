@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
-from config.views import healthz
+from config import health
 from forums.sitemaps import sitemaps as forum_sitemaps
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -52,7 +52,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("healthz", healthz, name="healthz"),
+    # The balancer's checks and Prometheus (config/health.py).
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("metrics", health.metrics, name="metrics"),
     path("", include(pages)),
     path("", include("articles.urls")),
 ]

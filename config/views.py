@@ -1,7 +1,5 @@
-"""Site-wide views that belong to no app: health check, refused forms."""
+"""Site-wide views that belong to no app: refused forms (health: config/health.py)."""
 
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,19 +17,6 @@ TYPED_FIELDS = {
     "display_name": _("Display name"),
     "bio": _("About you"),
 }
-
-
-@never_cache
-def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not healthy"
-        return HttpResponse(
-            "database unavailable\n", status=503, content_type="text/plain"
-        )
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @never_cache

@@ -9,7 +9,7 @@ from unittest import mock
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.utils import OperationalError
 from django.urls import reverse
 
@@ -171,13 +171,16 @@ def test_healthz_answers_200_when_the_database_answers(client):
     assert response.status_code == 200
 
 
+@pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch(
-        "config.views.connection.cursor",
+    with mock.patch.object(
+        connections["default"],
+        "cursor",
         side_effect=OperationalError("connection refused"),
     ):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
+    assert "database: unavailable (OperationalError)" in response.content.decode()
 
 
 def test_passwords_are_hashed_with_argon2_in_production():
