@@ -20,7 +20,7 @@ from comments.models import (
     Restriction,
     Visit,
 )
-from comments.models.reactions import Reaction, react
+from comments.models.reactions import Reaction
 from forums.models import Topic
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
@@ -63,8 +63,8 @@ def world():
             note=f"note by {who.display_name}",
         )
         MemberNote.objects.create(member=who, text=f"about {who}", author=mod)
-    react(comment=answer, member=ana, kind=Reaction.Kind.THANKS)
-    react(comment=said, member=ben, kind=Reaction.Kind.HELPFUL)
+    Reaction.objects.create(comment=answer, member=ana, kind=Reaction.Kind.THANKS)
+    Reaction.objects.create(comment=said, member=ben, kind=Reaction.Kind.HELPFUL)
     Visit.objects.create(member=ana, discussion=ben_topic.discussion, seen_at=now())
     Visit.objects.create(member=ben, discussion=article.discussion, seen_at=now())
     Draft.objects.keep(author=ana, place=f"reply-{answer.pk}", body="Ana drafts")
