@@ -1,0 +1,185 @@
+"""The same thread HTML as comments/rendering.py, the straightforward Django way.
+
+The benchmarks compare the real renderer with this: model instances from the
+ORM (select_related), a little Python that works out the shape of the thread
+(which comments show, where the nested lists open and close), and one Django
+template that writes every comment with {% url %}, {% translate %} and the
+date filter. tests/comments/test_baseline.py asserts that both give the same
+HTML (after whitespace normalisation) on threads with everything a thread can
+show, so that the "speedup" compares the same work.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Q
+from django.template import Context, Engine
+from django.utils.translation import gettext as _
+
+from comments import rendering
+from comments.models import Comment
+from comments.models.discussion import PATH_STEP
+from comments.models.moderation import usual_wait_words
+
+ENGINE = Engine(
+    dirs=[Path(__file__).resolve().parent / "templates"],
+    libraries={
+        "i18n": "django.templatetags.i18n",
+        "tz": "django.templatetags.tz",
+    },
+)
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def normalise(html):
+    """The HTML without its line breaks and the indentation around them: how the
+    two outputs are compared (the template is written on many lines, the renderer
+    writes one; spaces within a line must match)."""
+    return _LINE_BREAK.sub("", html)
+
+
+def fetch(discussion, plan, *, page=1, order="oldest"):
+    """The rows of a page as model instances: the same rows as
+    rendering.fetch_page, the way a template wants them."""
+    if not plan:
+        return []
+    planned = plan[page - 1]
+    where = Q()
+    for low, high in planned["ranges"]:
+        where |= Q(path__gte=low, path__lt=high) if high else Q(path__gte=low)
+    first = planned["first"]
+    ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
+    if ancestors:
+        where |= Q(path__in=ancestors)
+    rows = list(
+        discussion.comments.filter(
+            where, depth__lte=settings.KINDRED["COMMENTS_MAX_INDENT"]
+        )
+        .select_related("author", "public_reason")
+        .order_by("path")
+    )
+    if order == "newest":
+        rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
+    return rows
+
+
+def render(rows, *, include=(), moderator=False, replies_open=True):
+    """The thread's <ol>, as rendering.Renderer.render writes it."""
+    include = set(include)
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    # Which comments show: published ones, any other the reader may see, and
+    # any with a shown reply (as a placeholder). Counts of shown replies.
+    replies = {}
+    shown = []
+    for row in reversed(rows):
+        below = replies.get(row.pk, 0)
+        if (
+            moderator
+            or row.status == Comment.Status.PUBLISHED
+            or row.pk in include
+            or below
+        ):
+            shown.append(row)
+            if row.parent_id is not None:
+                replies[row.parent_id] = replies.get(row.parent_id, 0) + below + 1
+    shown.reverse()
+    if not shown:
+        return ""
+    for row in shown:
+        row.reply_count = replies.get(row.pk, 0)
+        row.full = (
+            row.status == Comment.Status.PUBLISHED or moderator or row.pk in include
+        )
+        row.shown_name = _name(row)
+    names = {row.pk: row.shown_name for row in shown}
+    # The "Next" link: the first comment after a comment's replies.
+    open_rows = []
+    for row in shown:
+        row.next_id = None
+        while open_rows and open_rows[-1].depth >= row.depth:
+            open_rows.pop().next_id = row.pk
+        open_rows.append(row)
+    # The nesting: how many lists close before each comment, and what follows it.
+    base, comments, open_depths, skip_below = shown[0].depth, [], [], None
+    for row in shown:
+        depth = row.depth - base
+        if skip_below is not None:
+            if depth > skip_below:
+                continue
+            skip_below = None
+        closes = 0
+        while open_depths and open_depths[-1] >= depth:
+            open_depths.pop()
+            closes += 1
+        row.closes = range(closes)
+        row.level = min(depth, cap)
+        row.parent_name = names.get(row.parent_id)
+        if not row.reply_count:
+            row.after = "end"
+        elif depth + 1 >= cap:
+            row.after = "continue"
+            skip_below = depth
+        else:
+            row.after = "replies"
+            open_depths.append(depth)
+        comments.append(row)
+    template = ENGINE.get_template("baseline/thread.html")
+    return template.render(
+        Context(
+            {
+                "comments": comments,
+                "closes_at_end": range(len(open_depths)),
+                "moderator": moderator,
+                "replies_open": replies_open,
+                "site_name": settings.SITE_NAME,
+                "wait": "" if moderator else usual_wait_words(),
+            }
+        )
+    )
+
+
+def _name(row):
+    if not row.full:
+        if row.status == Comment.Status.DELETED:
+            return _("a deleted comment")
+        return _("a hidden comment")
+    if row.author_id:
+        return row.author.display_name
+    return row.guest_name
+
+
+def page_html(discussion, plan, *, page=1, order="oldest", include=(), moderator=False):
+    """One page of the discussion: fetch and render."""
+    rows = fetch(discussion, plan, page=page, order=order)
+    return render(
+        rows,
+        include=include,
+        moderator=moderator,
+        replies_open=discussion.takes_replies,
+    )
+
+
+def render_page(discussion, *, page=1, order="oldest", include=(), moderator=False):
+    """rendering.render_page, with the thread from the baseline and no cache: the
+    benchmarks put it in place of the real one to time the whole page with it."""
+    plan = rendering.plan_for(
+        discussion, order=order, include=include, moderator=moderator
+    )
+    number = min(max(1, page), max(1, len(plan)))
+    html = page_html(
+        discussion,
+        plan,
+        page=number,
+        order=order,
+        include=include,
+        moderator=moderator,
+    )
+    return rendering.ThreadPage(
+        number=number,
+        num_pages=max(1, len(plan)),
+        order=order,
+        html=html,
+        continued=bool(plan) and len(plan[number - 1]["first"]) > PATH_STEP,
+        continues=number < len(plan) and len(plan[number]["first"]) > PATH_STEP,
+    )
