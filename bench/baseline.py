@@ -21,6 +21,7 @@ from comments import rendering
 from comments.models import Comment
 from comments.models.discussion import PATH_STEP
 from comments.models.moderation import usual_wait_words
+from comments.models.reactions import Kind
 
 ENGINE = Engine(
     dirs=[Path(__file__).resolve().parent / "templates"],
@@ -92,6 +93,10 @@ def render(rows, *, include=(), moderator=False, replies_open=True):
             row.status == Comment.Status.PUBLISHED or moderator or row.pk in include
         )
         row.shown_name = _name(row)
+        counts = row.reaction_counts or {}
+        row.reaction_words = [
+            (kind.label, counts[kind.value]) for kind in Kind if counts.get(kind.value)
+        ]
     names = {row.pk: row.shown_name for row in shown}
     # The "Next" link: the first comment after a comment's replies.
     open_rows = []

@@ -69,6 +69,9 @@ def everything(settings):
     )
     Comment.objects.filter(pk=spam.pk).update(status=Comment.Status.SPAM)
     Comment.objects.filter(pk=edited.pk).update(edited_at=timezone.now())
+    Comment.objects.filter(pk=top.pk).update(
+        reaction_counts={"helpful": 2, "thinking": 1}
+    )
     discussion.refresh_from_db()
     return {
         "discussion": discussion,
@@ -90,6 +93,7 @@ def test_an_anonymous_reader_sees_the_same_page(everything):
     assert "(edited)" in ours and "<details open" in ours
     assert "In reply to" in ours and "Next<span" in ours
     assert "Show 1 reply" in ours and "<!--tools:" in ours
+    assert "1 person: Thinking of you · 2 people: Helpful" in ours
     assert "My first comment" not in ours  # held: not shown to others
 
 
