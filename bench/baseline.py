@@ -93,6 +93,7 @@ def render(rows, *, include=(), moderator=False, replies_open=True):
             row.status == Comment.Status.PUBLISHED or moderator or row.pk in include
         )
         row.shown_name = _name(row)
+        row.at = rendering.moment_number(row.created_at)  # for the New marks
         counts = row.reaction_counts or {}
         row.reaction_words = [
             (kind.label, counts[kind.value]) for kind in Kind if counts.get(kind.value)
