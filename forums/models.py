@@ -45,6 +45,7 @@ LISTED_FIELDS = [
     "reply_count",
     "last_active",
     "created_at",
+    "discussion_id",  # the "new replies" counts of a member's list (forums.views)
 ]
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import drafting
 from comments.markup import render_markup
+from comments.models import Visit
 from comments.models.discussion import MODERATE
 from comments.owners import registry
 from comments.views.reading import discussion_context, render_with_thread
@@ -29,8 +30,24 @@ def _topics_page(request, topics, count):
     paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     start = (page.number - 1) * TOPICS_PER_PAGE
-    page.object_list = topics.page(start, start + TOPICS_PER_PAGE)
+    page.object_list = with_new_replies(
+        request, topics.page(start, start + TOPICS_PER_PAGE)
+    )
     return page
+
+
+def with_new_replies(request, topics):
+    """The topics, each with `new_replies`: how many replies others posted since
+    this member last read it (0 for a topic they never opened, and for guests).
+    One query for the whole list, none for guests."""
+    topics = list(topics)
+    counts = {}
+    if request.user.is_authenticated and topics:
+        discussions = [topic.discussion_id for topic in topics]
+        counts = Visit.objects.new_counts(request.user, discussions)
+    for topic in topics:
+        topic.new_replies = counts.get(topic.discussion_id, 0)
+    return topics
 
 
 def index(request):
@@ -39,7 +56,7 @@ def index(request):
     for category in categories:
         groups.setdefault(category.group, []).append(category)
     latest = Topic.objects.listed().order_by("-last_active", "-id")
-    latest = latest.page(0, LATEST_ON_INDEX)
+    latest = with_new_replies(request, latest.page(0, LATEST_ON_INDEX))
     return render(
         request,
         "forums/index.html",
