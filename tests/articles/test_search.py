@@ -179,3 +179,15 @@ def test_a_whole_short_text_has_no_ellipsis(client):
         .split("</p>", 1)[0]
     )
     assert text == "<mark>Tofersen</mark> helps some people"
+
+
+def test_the_count_is_a_heading_and_in_the_title_not_a_live_region(client):
+    """A search answers with a new page: the count belongs in its title (read
+    first) and a heading (found by heading navigation). A status role on the
+    heading makes it a live region too, which axe flags and nothing updates."""
+    ArticleFactory(title="Tofersen trial results")
+    html = search(client, "tofersen").content.decode()
+    assert "<title>Search: tofersen (1 result) · " in html
+    heading = re.search(r'<h2 id="results-heading"([^>]*)>([^<]*)</h2>', html)
+    assert heading.group(2) == "1 result found for “tofersen”"
+    assert "role" not in heading.group(1)
