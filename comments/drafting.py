@@ -48,6 +48,13 @@ def keep(request, place, *, body, title=""):
         Draft.objects.keep(author=request.user, place=place, body=body, title=title)
 
 
+def keep_if_it_fits(request, place, *, body):
+    """Keep text that no form checked (a post refused before its form was read),
+    unless it is empty or longer than the form allows."""
+    if body.strip() and not over_limit({"body": body}, {"body": body_limit()}):
+        keep(request, place, body=body)
+
+
 def forget(request, place):
     """The post is stored: its draft has done its work."""
     if request.user.is_authenticated:

@@ -223,8 +223,10 @@ def discussion_context(request, discussion):
     html, notice = show_done(request, discussion, html)
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     can_post = not block and (request.user.is_authenticated or guests_allowed)
-    # Outside the cached thread: the form is the reader's own (one query).
-    draft = restored(request, place_for(discussion=discussion)) if can_post else None
+    # Outside the cached thread: the form is the reader's own (one query). When
+    # the discussion closed while they wrote, their text is still shown to copy.
+    place = place_for(discussion=discussion)
+    draft = restored(request, place) if can_post or block else None
     return {
         "discussion": discussion,
         "thread_page": page,

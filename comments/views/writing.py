@@ -62,7 +62,12 @@ def _compose(request, discussion, parent):
     if drafted:  # an autosave, or "Discard draft"
         return drafted
     if block:  # closed, or the person may not post: say why, keep what they wrote
-        unsent = request.POST.get("body", "") if request.method == "POST" else ""
+        if request.method == "POST":
+            unsent = request.POST.get("body", "")
+            drafting.keep_if_it_fits(request, place, body=unsent)
+        else:  # or what they left in this form before it closed
+            draft = drafting.restored(request, place)
+            unsent = draft.body if draft else ""
         return render(
             request,
             "comments/compose.html",

@@ -102,3 +102,24 @@ def test_a_restored_topic_form_is_accessible(page, live_server):
     assert_accessible(page)
     small = small_targets(page, within="main form", skip=NOT_TARGETS)
     assert small == [], small
+
+
+def test_an_inline_reply_is_saved_too_and_waits_on_the_reply_page(page, live_server):
+    from tests.comments.make import comment
+
+    article = ArticleFactory()
+    parent = comment(article.discussion, guest_name="Rosa")
+    member = UserFactory()
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Rosa", exact=True).click()
+    region = page.get_by_role("region", name="Reply to Rosa")
+    comment_box(region).press_sequentially(TEXT)
+    expect(region.get_by_role("status")).to_have_text("Draft saved")
+    assert Draft.objects.get().place == f"reply-{parent.pk}"
+
+    page.goto(live_server.url + reverse("comments:reply", args=[parent.pk]))
+    expect(comment_box(page)).to_have_value(TEXT)
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text(TEXT)).to_be_visible()
+    assert not Draft.objects.exists()

@@ -209,3 +209,28 @@ def test_a_members_page_spends_one_query_on_drafts(article, writer):
         assert client.get(article.get_absolute_url()).status_code == 200
     on_drafts = [q for q in queries.captured_queries if "comments_draft" in q["sql"]]
     assert len(on_drafts) == 1
+
+
+def test_a_draft_outlives_the_closing_of_its_discussion(article, writer):
+    client = signed_in(writer)
+    client.post(post_url(article), form(save_draft="1"))
+    article.discussion.is_closed = True
+    article.discussion.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed." in html
+    assert "Your unsent draft (not posted; copy it to keep it)" in html
+    assert f"{TEXT}</textarea>" in html
+    response = client.post(post_url(article), {"discard_draft": "1"})
+    assert response.status_code == 302 and not Draft.objects.exists()
+
+
+def test_a_reply_sent_after_closing_is_kept_and_shown_to_copy(article, writer):
+    parent = comment(article.discussion)
+    url = reverse("comments:reply", args=[parent.pk])
+    article.discussion.is_closed = True
+    article.discussion.save()
+    response = signed_in(writer).post(url, form(post="1"))
+    assert response.status_code == 403
+    assert Draft.objects.get().body == TEXT
+    html = signed_in(writer).get(url).content.decode()
+    assert f"{TEXT}</textarea>" in html and "copy it to keep it" in html
