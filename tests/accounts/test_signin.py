@@ -304,3 +304,36 @@ def test_account_settings_name_the_login_details_plainly(client):
     html = client.get(reverse("accounts:settings")).content.decode()
     assert "<h2>Email and password</h2>" in html
     assert "Sign-in" not in html
+
+
+def test_logging_in_by_a_code_read_from_the_mail_file(client, settings):
+    from tests.conftest import read_mail
+
+    ana = UserFactory(email="ana@example.org")
+    EmailAddress.objects.create(user=ana, email=ana.email, verified=True, primary=True)
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_request_login_code") in login_page
+    response = client.post(
+        reverse("account_request_login_code"), {"email": "ana@example.org"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    mail = read_mail(settings)[-1]
+    code = re.search(r"\n\n([A-Z0-9-]{6,9})\n\n", mail).group(1)
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Type your code" in page and "15 minutes" in page
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(ana.pk)
+
+
+def test_a_code_for_an_unknown_address_reveals_nothing(client, settings):
+    from tests.conftest import read_mail
+
+    response = client.post(
+        reverse("account_request_login_code"), {"email": "nobody@example.org"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    assert "_auth_user_id" not in client.session
+    assert all("Your code to log in" not in mail for mail in read_mail(settings))

@@ -38,7 +38,31 @@ def test_newcomer_signs_up_confirms_and_logs_in(page, live_server, settings):
     expect(page.get_by_label("Remember me")).to_be_checked()
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
+
+
+def test_a_member_logs_in_with_a_code_from_their_email(page, live_server, settings):
+    from tests.forums.make import verified
+
+    verified(email="ana@example.org", display_name="Ana")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("link", name="Email me a code to log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in with a code")
+    page.get_by_label("Email").fill("ana@example.org")
+    page.get_by_role("button", name="Email me a code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Type your code")
+    assert_accessible(page)
+    assert small_targets(page, within="main", skip=NOT_TARGETS) == []
+    mail = read_mail(settings)[-1]
+    assert "Your code to log in" in mail and "ana@example.org" in mail
+    code = re.search(r"\n\n([A-Z0-9-]{6,9})\n\n", mail).group(1)
+    page.get_by_label("Code").fill("WRONG1")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.locator(".errorlist")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
 
@@ -105,6 +129,7 @@ def test_log_in_tabs_from_password_to_remember_me_to_the_button(page, live_serve
     [
         ("/accounts/login/", "Log in"),
         ("/accounts/signup/", "Sign up"),
+        ("/accounts/login/code/", "Log in with a code"),
         ("/accounts/password/reset/", "Forgotten your password?"),
         ("/accounts/password/reset/key/1-used/", "This link no longer works"),
         ("/accounts/password/reset/key/done/", "Your password was changed"),

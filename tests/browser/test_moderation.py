@@ -89,7 +89,7 @@ def test_a_held_comment_is_approved_in_the_admin_and_then_seen(
     expect(admin.get_by_role("heading", level=1)).to_have_text(re.compile("Log in"))
     admin.get_by_label("Email").fill(moderator.email)
     admin.get_by_label("Password").fill(MODERATOR_PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    admin.get_by_role("button", name="Log in", exact=True).click()
     admin.get_by_role("link", name=re.compile("^Pending comments")).first.click()
     row = admin.get_by_role("row").filter(has_text="Dealer Dan")
     expect(row).to_contain_text("held: 3 links")
