@@ -9,16 +9,20 @@ the discussion.
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from comments.models import Comment
 from comments.models.discussion import PATH_STEP
 
+HELPFUL = Coalesce(Cast(KT("reaction_counts__helpful"), IntegerField()), 0)
 
-def counted_paths(discussion, *, include=None, moderator=False):
+
+def counted_paths(discussion, *, include=None, moderator=False, helpful=False):
     """Paths of the comments a page counts, in path order: those within the
     indentation cap that have something to show (deeper ones continue on the
-    thread's own page)."""
+    thread's own page). With `helpful`, (path, "Helpful" count) pairs."""
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
     rows = discussion.comments.filter(depth__lt=cap).order_by("path")
     if not moderator:
@@ -27,17 +31,21 @@ def counted_paths(discussion, *, include=None, moderator=False):
         if include:
             visible |= Q(pk__in=include)
         rows = rows.annotate(has_replies=has_replies).filter(visible)
+    if helpful:
+        return list(rows.annotate(helpful=HELPFUL).values_list("path", "helpful"))
     return list(rows.values_list("path", flat=True))
 
 
-def plan_pages(paths, order):
+def plan_pages(paths, order, helpful=None):
     """Cut the discussion into pages of about COMMENTS_PER_PAGE comments.
 
     Whole threads go together while they fit; a thread longer than a page
-    continues on the next. Each page is a list of path ranges [low, high) (high
-    None: to the end), which the row query fetches, and the path of the first
-    comment it shows, whose ancestors come along as context when the page
-    continues a thread.
+    continues on the next. Threads come oldest first, newest first, or (order
+    "helpful", with `helpful` {path: count}) those whose first comment most
+    members found helpful first, oldest first among equals. Each page is a list
+    of path ranges [low, high) (high None: to the end), which the row query
+    fetches, and the path of the first comment it shows, whose ancestors come
+    along as context when the page continues a thread.
     """
     per_page = settings.KINDRED["COMMENTS_PER_PAGE"]
     threads, start = [], 0
@@ -47,6 +55,8 @@ def plan_pages(paths, order):
             start = index
     if order == "newest":
         threads.reverse()
+    elif order == "helpful":
+        threads.sort(key=lambda thread: -helpful.get(paths[thread[0]], 0))
     pages, current, room = [], [], per_page
     for start, end in threads:
         if current and end - start > room and end - start <= per_page:

@@ -32,7 +32,7 @@ from comments.models.moderation import usual_wait_words
 from comments.models.reactions import counts_words
 from comments.paging import counted_paths, plan_pages
 
-ORDERS = ("oldest", "newest")
+ORDERS = ("oldest", "newest", "helpful")
 SAMPLE_ID = 918273645
 CACHE_SECONDS = 60 * 60
 # Where a reader's own tools go; replaced per reader, left as a comment otherwise.
@@ -100,6 +100,13 @@ def fetch_page(discussion, plan, *, page=1, order="oldest"):
     )
     if order == "newest":  # threads newest first, each in its own order
         rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
+    elif order == "helpful":  # as plan_pages orders them; sort() keeps the rest
+        helpful = {
+            row.path: row.reaction_counts.get("helpful", 0)
+            for row in rows
+            if row.depth == 0
+        }
+        rows.sort(key=lambda row: -helpful.get(row.path[:PATH_STEP], 0))
     return rows
 
 
@@ -430,8 +437,17 @@ def plan_for(discussion, *, order="oldest", include=(), moderator=False):
     key = cache_key(discussion, "plan", order)
     if not personal and (plan := cache.get(key)) is not None:
         return plan
-    paths = counted_paths(discussion, include=include or None, moderator=moderator)
-    plan = plan_pages(paths, order)
+    counted = counted_paths(
+        discussion,
+        include=include or None,
+        moderator=moderator,
+        helpful=order == "helpful",
+    )
+    if order == "helpful":
+        paths = [path for path, _count in counted]
+        plan = plan_pages(paths, order, helpful=dict(counted))
+    else:
+        plan = plan_pages(counted, order)
     if not personal:
         cache.set(key, plan, CACHE_SECONDS)
     return plan

@@ -225,3 +225,52 @@ def test_a_topics_first_post_takes_reactions(client):
     html = page(client, opened.get_absolute_url())
     assert "1 person: Thinking of you" in html
     assert 'value="thinking" aria-pressed="true"' in form_of(html, first)
+
+
+def helpful(post, number):
+    Comment.objects.filter(pk=post.pk).update(reaction_counts={"helpful": number})
+    post.discussion.record_change()
+
+
+def test_most_helpful_puts_the_threads_most_found_helpful_first(client, article):
+    old = comment(article.discussion, body="Oldest thread")
+    answer = comment(parent=old, body="A reply to the oldest")
+    useful = comment(article.discussion, body="The useful one")
+    useful_reply = comment(parent=useful, body="A reply to the useful one")
+    plain = comment(article.discussion, body="Newest thread")
+    helpful(answer, 9)  # a reply's count does not move its thread
+    helpful(useful, 3)
+    html = page(client, article.get_absolute_url() + "?order=helpful")
+    shown = [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
+    assert shown == [useful.pk, useful_reply.pk, old.pk, answer.pk, plain.pk]
+    assert '<a href="?order=helpful#comments" aria-current="true">Most helpful' in html
+
+
+def test_most_helpful_is_paged_and_a_permalink_finds_its_page(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 2}
+    posts = [comment(article.discussion, body=f"Thread {n}") for n in range(5)]
+    helpful(posts[3], 5)
+    helpful(posts[1], 2)
+    first = page(client, article.get_absolute_url() + "?order=helpful")
+    assert first.index("Thread 3") < first.index("Thread 1")
+    assert "Thread 0" not in first
+    second = page(client, article.get_absolute_url() + "?order=helpful&page=2")
+    assert second.index("Thread 0") < second.index("Thread 2")
+    response = client.get(
+        reverse("comments:permalink", args=[posts[4].pk]), {"order": "helpful"}
+    )
+    assert response.url.endswith(f"?page=3&order=helpful#comment-{posts[4].pk}")
+
+
+def test_most_helpful_costs_what_oldest_first_costs(client):
+    article, _ = build_thread(200)
+    costs = {}
+    for order in ("oldest", "helpful"):
+        cache.clear()
+        Section.navigation()
+        with CaptureQueriesContext(connection) as queries:
+            page(client, article.get_absolute_url() + f"?order={order}")
+        costs[order] = len(queries.captured_queries)
+    assert costs["helpful"] == costs["oldest"]
