@@ -17,7 +17,7 @@ endif
 COMPILE := $(UV) pip compile --quiet --universal --python-version 3.10 \
 	--generate-hashes --upgrade pyproject.toml
 
-.PHONY: run test stop db bench lint lock migrate help
+.PHONY: run test stop db bench lint lock migrate help stack stack-stop
 
 help:
 	@echo "make run    serve the demo site on http://127.0.0.1:$(PORT)/"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench  print the thread benchmarks (var/bench/*.json)"
 	@echo "make lock   refresh requirements/*.txt from pyproject.toml's ranges"
 	@echo "make stop   stop the project's PostgreSQL cluster"
+	@echo "make stack  the production topology: nginx, 2 app servers, Redis, a replica, 2 workers"
+	@echo "make stack-stop  stop it"
 
 # uv installs the lock (twice as fast as pip here, README); pip installs uv itself,
 # pinned and hashed too.
@@ -80,3 +82,12 @@ screenshots: migrate
 	@scripts/ensure-chromium
 	@$(PY) manage.py seed_demo > /dev/null
 	$(PY) scripts/screenshots.py
+
+# The production topology on this machine (scripts/stack.py; README, "Running
+# Kindred in production"): nginx on :8080 in front of two app servers, Redis,
+# a streaming replica and two RQ workers. Installs nginx and redis-server if missing.
+stack: $(STAMP)
+	$(PY) scripts/stack.py start
+
+stack-stop:
+	@test -x $(PY) && $(PY) scripts/stack.py stop || echo "Nothing to stop."
