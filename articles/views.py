@@ -7,6 +7,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from articles import extras
 from articles.models import Article, Section, Tag
 from articles.search import SearchError, clean_query, results, search_site
 from comments.views.reading import discussion_context, render_with_thread
@@ -80,12 +81,13 @@ def tag(request, slug):
 def detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("section", "discussion")
+        .select_related("section", "discussion", *extras.related_names())
         .with_byline(),
         slug=slug,
     )
     context = {
         "article": article,
+        "below_article": extras.below(article),
         "structured_data": _json_ld(request, article),
         **discussion_context(request, article.discussion),
     }

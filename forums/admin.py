@@ -74,6 +74,7 @@ class TopicAdmin(admin.ModelAdmin):
         "author",
         "page",
         "first_post",
+        "article",
         "is_pinned",
         "is_locked",
         "lock_reason",

@@ -8,7 +8,7 @@ class ForumsConfig(AppConfig):
 
     def ready(self):
         from accounts import member_data
-        from articles import search
+        from articles import extras, search
         from comments.owners import registry
         from forums import member_data as forum_data
         from forums.models import Topic
@@ -18,3 +18,6 @@ class ForumsConfig(AppConfig):
         registry.register(Topic, TopicOwner)
         search.register(TopicSource())
         member_data.register(forum_data.SECTION)
+        extras.show_below(
+            "forum_topic", "forums/_article_topic.html", with_related=["category"]
+        )

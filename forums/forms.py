@@ -45,6 +45,25 @@ class TopicForm(forms.Form):
         return [self["title"], self["body"]]
 
 
+class ArticleTopicForm(TopicForm):
+    """An editor's topic for an article: the category, then what TopicForm asks."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Choose the category of the topic.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.startable_by(user)
+
+    @property
+    def visible_fields_in_order(self):
+        return [self["category"], self["title"], self["body"]]
+
+
 class TitleForm(forms.Form):
     title = title_field()
 

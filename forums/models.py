@@ -219,6 +219,16 @@ class Topic(TopicModeration, models.Model):
         related_name="+",
         verbose_name=_("last reply by"),
     )
+    # The article this topic discusses ("Discuss this in the forums"), if an
+    # editor started it from the article's admin page.
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_topic",
+        verbose_name=_("article discussed"),
+    )
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Title (weight A) and first post (C) for the site search, written by the

@@ -3,7 +3,8 @@
 A category is a Markdown file in demo/categories/ (its description), a topic one
 in demo/topics/ (its first post), each with TOML front matter between `+++`
 lines. A topic's replies are written as in comments.demo.parse_outline, one per line,
-"Name: text", indented two spaces per level of reply.
+"Name: text", indented two spaces per level of reply. `article = "SLUG"` links
+the topic to the article it discusses.
 """
 
 import random
@@ -18,10 +19,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.models import Article
 from comments.bulk import insert_thread
 from comments.demo import parse_outline
 from forums.bulk import insert_topics
-from forums.models import Category
+from forums.models import Category, Topic
 
 DEMO = Path(__file__).parent / "demo"
 # Forum regulars beyond the site's demo accounts; they cannot log in.
@@ -75,6 +77,9 @@ def seed_forums(*, now=None):
         for row, offset in zip(rows, offsets, strict=True):
             row["created_at"] = created + span * (0.01 + 0.98 * offset)
         insert_thread(topic.discussion, rows)
+        if slug := front.get("article"):  # "Discuss this in the forums"
+            article = Article.objects.filter(slug=slug).first()
+            Topic.objects.filter(pk=topic.pk).update(article=article)
         if front.get("pinned"):
             topic.pin(by=moderator)
         if reason := front.get("locked"):

@@ -19,21 +19,27 @@ class _Undo(Exception):
 
 
 @transaction.atomic
-def start_topic(*, category, author, title, body, token=None, **posted):
+def start_topic(
+    *, category, author, title, body, token=None, article=None, paced=True, **posted
+):
     """Judge and store a new topic; return (topic or None, verdict).
 
     The first post is a comment of the topic's discussion, judged by
     comments.posting.judge() with the topic rate as well (opens_topic). A refused
     post leaves nothing behind. A form sent twice gives the topic it started.
     `posted` are further Submission fields (ip_address, honeypot, now).
+    `article`: the article the topic discusses; an editor starting topics for
+    articles is not held to the members' topic rate (`paced=False`).
     """
     now = posted.pop("now", None) or timezone.now()
-    last = (
-        Topic.objects.filter(author=author)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    last = None
+    if paced:
+        last = (
+            Topic.objects.filter(author=author)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
     try:
         with transaction.atomic():
             discussion = Discussion.objects.create(opened_at=now)
@@ -62,6 +68,7 @@ def start_topic(*, category, author, title, body, token=None, **posted):
         last_active=now,
         last_poster=author,
         created_at=now,
+        article=article,
         is_listed=comment.status == Comment.Status.PUBLISHED,
     )
     if topic.is_listed:

@@ -2,6 +2,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.models import Article
 from comments import drafting
 from comments.markup import render_markup
 from comments.models import Visit
 from comments.models.discussion import MODERATE
 from comments.owners import registry
 from comments.views.reading import discussion_context, render_with_thread
-from forums.forms import TITLE_MAX, ModerateForm, TitleForm, TopicForm
+from forums.forms import (
+    TITLE_MAX,
+    ArticleTopicForm,
+    ModerateForm,
+    TitleForm,
+    TopicForm,
+)
 from forums.models import Category, Topic
 from forums.services import start_topic
 
@@ -91,6 +99,7 @@ def _topic_or_404(request, pk):
             "category",
             "author",
             "opening_post",
+            "article",
             *[f"discussion__{name}" for name in registry.related_names()],
         ),
         pk=pk,
@@ -202,6 +211,89 @@ def start(request, slug):
 def draft_place(category):
     """The draft key of the new-topic form of a category (comments.Draft)."""
     return f"topic-in-{category.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+def discuss_article(request, article_id):
+    """An editor starts the topic where readers discuss an article ("Discuss
+    this in the forums"), from the article's admin page: category, title and
+    first post, judged like any topic; the article then links to it."""
+    if not request.user.has_perm("articles.change_article"):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        raise Http404
+    article = get_object_or_404(
+        Article.objects.select_related("forum_topic__category"), pk=article_id
+    )
+    context = {"article": article}
+    if _has_topic(article):
+        context["existing"] = article.forum_topic
+        return render(request, "forums/discuss_article.html", context)
+    if not article.is_published:
+        context["refusal"] = _(
+            "This article is not published yet: publish it first, so that readers "
+            "of the topic can follow its link to the article."
+        )
+        return render(request, "forums/discuss_article.html", context, status=403)
+    initial = {"title": article.title[:150], "body": article.summary}
+    form = ArticleTopicForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        user=request.user,
+    )
+    context["form"] = form
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "forums/discuss_article.html", context)
+    data = form.cleaned_data
+    if "preview" in request.POST:
+        context["preview"] = render_markup(data["body"])
+        return render(request, "forums/discuss_article.html", context)
+    with transaction.atomic():
+        # One topic an article: a second editor sending the form at the same
+        # moment waits here, then finds the first one's topic.
+        Article.objects.select_for_update().filter(pk=article.pk).exists()
+        if Topic.objects.filter(article=article).exists():
+            messages.info(request, _("This article already has a forum topic."))
+            return redirect(Topic.objects.get(article=article))
+        topic, verdict = start_topic(
+            category=data["category"],
+            author=request.user,
+            title=data["title"],
+            body=data["body"],
+            token=data["token"],
+            article=article,
+            paced=False,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            honeypot=data.get("homepage", ""),
+        )
+    if topic is None:
+        form.add_error(verdict.field or "body", verdict.message)
+        return render(
+            request,
+            "forums/discuss_article.html",
+            context,
+            status=verdict.status_code,
+        )
+    if verdict.action == "hold":
+        messages.info(
+            request,
+            _(
+                "The topic is awaiting moderation: the article will link to it "
+                "once a moderator lets it through."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("The topic was started; the article now links to it.")
+        )
+    return redirect(topic)
+
+
+def _has_topic(article):
+    try:
+        return article.forum_topic is not None
+    except Topic.DoesNotExist:
+        return False
 
 
 @require_http_methods(["GET", "POST"])

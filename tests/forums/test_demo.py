@@ -28,6 +28,15 @@ def test_a_real_looking_forum(seeded):
         Max("depth")
     )
     assert deepest["depth__max"] >= 3
+    linked = Topic.objects.get(article__isnull=False)
+    assert "neurofilament" in linked.title.lower()
+    assert linked.article.is_published
+
+
+def test_demo_topics_are_found_by_search(seeded, client):
+    response = client.get("/search/", {"q": "neurofilament"})
+    kinds = {result.kind for result in response.context["page_obj"]}
+    assert kinds == {"article", "topic"}
 
 
 def test_one_category_has_more_than_a_page(seeded, client):
