@@ -62,7 +62,8 @@ def test_an_editor_starts_the_topic_and_both_pages_link(client, editor):
 
     forget_cached_pages()
     html = client.get(article.get_absolute_url()).content.decode()
-    link = f'<a href="{topic.get_absolute_url()}">Talking about the tofersen results</a>'
+    title = "Talking about the tofersen results"
+    link = f'<a href="{topic.get_absolute_url()}">{title}</a>'
     assert "Discuss this in the forums" in html and link in html
     assert html.index(link) < html.index('id="comments"')
     topic_html = client.get(topic.get_absolute_url()).content.decode()
