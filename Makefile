@@ -17,7 +17,7 @@ endif
 COMPILE := $(UV) pip compile --quiet --universal --python-version 3.10 \
 	--generate-hashes --upgrade pyproject.toml
 
-.PHONY: run test stop db bench lint lock migrate help stack stack-stop
+.PHONY: run test stop db bench lint lock migrate help stack stack-stop backup restore
 
 help:
 	@echo "make run    serve the demo site on http://127.0.0.1:$(PORT)/"
@@ -27,6 +27,8 @@ help:
 	@echo "make stop   stop the project's PostgreSQL cluster"
 	@echo "make stack  the production topology: nginx, 2 app servers, Redis, a replica, 2 workers"
 	@echo "make stack-stop  stop it"
+	@echo "make backup   dump the database and the media files to var/backups/STAMP/"
+	@echo "make restore BACKUP=var/backups/STAMP   restore them into a new database"
 
 # uv installs the lock (twice as fast as pip here, README); pip installs uv itself,
 # pinned and hashed too.
@@ -91,3 +93,13 @@ stack: $(STAMP)
 
 stack-stop:
 	@test -x $(PY) && $(PY) scripts/stack.py stop || echo "Nothing to stop."
+
+# A consistent dump (pg_dump, custom format) and the media files, in a dated folder
+# of var/backups/; restore puts them in a NEW database and media folder
+# (RESTORE_DATABASE_URL, RESTORE_MEDIA_ROOT). scripts/backup.py says more.
+backup: db
+	$(PY) scripts/backup.py backup
+
+restore: db
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/STAMP"; exit 2; }
+	$(PY) scripts/backup.py restore "$(BACKUP)"
