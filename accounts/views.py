@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts import profile_lists
 from accounts.avatars import PALETTE, initials_svg, reencoded
 from accounts.emails import kind_labels, read_unsubscribe_token
 from accounts.forms import EmailChoicesForm, ProfileForm
@@ -31,10 +32,27 @@ def member(request, pk):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(said, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # What they started (forum topics), each list paged on its own.
+    started = []
+    for shown in profile_lists.LISTS:
+        param = f"{shown.name}_page"
+        items = Paginator(shown.items(person, request.user), COMMENTS_PER_PAGE)
+        started.append(
+            {
+                "list": shown,
+                "page_obj": items.get_page(request.GET.get(param)),
+                "param": param,
+            }
+        )
     return render(
         request,
         "accounts/member.html",
-        {"person": person, "page_obj": page, "comments": page.object_list},
+        {
+            "person": person,
+            "page_obj": page,
+            "comments": page.object_list,
+            "started": started,
+        },
     )
 
 

@@ -7,17 +7,19 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from accounts import member_data
+        from accounts import member_data, profile_lists
         from articles import extras, search
         from comments.owners import registry
         from forums import member_data as forum_data
         from forums.models import Topic
         from forums.owners import TopicOwner
+        from forums.profile import PROFILE_LIST
         from forums.search import TopicSource
 
         registry.register(Topic, TopicOwner)
         search.register(TopicSource())
         member_data.register(forum_data.SECTION)
+        profile_lists.register(PROFILE_LIST)
         extras.show_below(
             "forum_topic", "forums/_article_topic.html", with_related=["category"]
         )

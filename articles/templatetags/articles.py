@@ -15,11 +15,12 @@ def highlight(snippet):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current URL with another page number, keeping the other parameters."""
+def page_url(context, number, param="page", anchor=""):
+    """The current URL with another page number, keeping the other parameters;
+    `param` names the number where a page has more than one list."""
     query = context["request"].GET.copy()
-    query["page"] = number
-    return "?" + query.urlencode()
+    query[param or "page"] = number
+    return "?" + query.urlencode() + (f"#{anchor}" if anchor else "")
 
 
 @register.simple_tag
