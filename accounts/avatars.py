@@ -101,10 +101,13 @@ def reencoded(image):
 
 
 def initials(name):
-    """Up to two letters for `name`: the first of its first and last words."""
-    words = [word for word in name.split() if word[:1].isalnum()] or [name.strip()]
-    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
-    return letters.upper() or "?"
+    """Up to two letters for `name`: the first letter or digit of its first and
+    last words ("Ana María López" gives "AL", "(Dr) Jo" gives "DJ")."""
+    firsts = [next((c for c in word if c.isalnum()), "") for word in name.split()]
+    firsts = [c.upper()[:1] for c in firsts if c]
+    if not firsts:
+        return "?"
+    return firsts[0] + (firsts[-1] if len(firsts) > 1 else "")
 
 
 def colour_for(member_id):

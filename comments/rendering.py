@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import cached_property
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from accounts.avatars import colour_for, initials
 from comments.models import Comment, RemovalReason
 from comments.models.discussion import PATH_STEP
 from comments.models.moderation import usual_wait_words
@@ -187,6 +189,24 @@ class Renderer:
                 "accounts:member",
             )
         }
+        self.initials_url = (
+            reverse("accounts:initials", args=["AB", 0])
+            .replace("/AB/", "/{}/")
+            .replace("/0.svg", "/{}.svg")
+        )
+        self.guest_pictures = {}
+
+    def guest_picture(self, name):
+        """A guest's initials on a disc, the same colour for the same name."""
+        if name not in self.guest_pictures:
+            url = self.initials_url.format(
+                quote(initials(name), safe=""), colour_for(f"guest:{name}")
+            )
+            self.guest_pictures[name] = (
+                f'<img class="avatar" src="{escape(url)}" alt="" '
+                'width="40" height="40"> '
+            )
+        return self.guest_pictures[name]
 
     def date(self, moment):
         local = moment.astimezone(self.tz)
@@ -346,6 +366,7 @@ class Renderer:
                 who += f' <span class="badge badge-role">{role}</span>'
         else:
             who = (
+                f"{self.guest_picture(row.guest_name)}"
                 f'<span class="comment-author">{names[row.pk]}</span> '
                 f'<span class="badge">{self.text["guest"]}</span>'
             )

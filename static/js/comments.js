@@ -5,6 +5,27 @@
 (function () {
   "use strict";
 
+  // Times of the last week read as "3 hours ago"; the exact time stays in the
+  // <time> element's datetime and in its title (shown on hover). Without this
+  // script the exact time shows: the thread's HTML is cached and shared, so a
+  // relative time written by the server would go stale.
+  if (window.Intl && Intl.RelativeTimeFormat) {
+    var relative = new Intl.RelativeTimeFormat(
+      document.documentElement.lang || undefined, { numeric: "auto" });
+    var units = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7]];
+    document.querySelectorAll("ol.thread time[datetime]").forEach(function (time) {
+      var amount = (Date.parse(time.getAttribute("datetime")) - Date.now()) / 1000;
+      for (var i = 0; i < units.length && !isNaN(amount); i++) {
+        if (Math.abs(amount) < units[i][1]) {
+          time.title = time.textContent;
+          time.textContent = relative.format(Math.round(amount), units[i][0]);
+          return;
+        }
+        amount /= units[i][1];
+      }
+    });
+  }
+
   // "Expand all / Collapse all" above a thread with replies; without this script
   // each thread still opens and closes by its own "Show / Hide replies".
   document.querySelectorAll("section.discussion").forEach(function (part) {

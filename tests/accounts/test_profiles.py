@@ -74,6 +74,9 @@ def test_a_member_without_a_picture_gets_initials_that_can_be_read():
     assert initials("Ana María López") == "AL"
     assert initials("grace") == "G"
     assert initials("  ") == "?"
+    assert initials("(Dr) Jo") == "DJ"  # the first letter, not the bracket
+    assert initials("/ana") == "A"  # a slash would not fit in the picture's URL
+    assert initials("ßa x") == "SX"
     assert all(contrast_ratio(colour) >= 4.5 for colour in PALETTE)
     user = UserFactory(display_name="Ana López")
     response = Client().get(user.avatar_url)
