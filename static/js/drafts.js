@@ -13,6 +13,7 @@
   var QUIET = 2000; // save once typing pauses this long...
   var LONGEST = 10000; // ...and at least this often while it goes on
   var pending = new WeakMap();
+  var inFlight = new WeakMap(); // a save on its way, as a promise
 
   function save(form) {
     var state = pending.get(form);
@@ -23,7 +24,7 @@
     var data = new FormData(form);
     data.append("save_draft", "1");
     var status = form.querySelector("[data-draft-status]");
-    fetch(form.action, {
+    var saving = fetch(form.action, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -39,7 +40,13 @@
       })
       .catch(function () {
         // Offline or the server is away: the next pause tries again.
+      })
+      .then(function () {
+        if (inFlight.get(form) === saving) {
+          inFlight.delete(form);
+        }
       });
+    inFlight.set(form, saving);
   }
 
   document.addEventListener("input", function (event) {
@@ -56,12 +63,27 @@
     pending.set(form, state);
   });
 
-  // Sending the form stores the post (and forgets the draft): no save after it.
+  // Sending the form stores the post and forgets the draft: no save may land
+  // after it, so a save still on its way is let arrive first.
   document.addEventListener("submit", function (event) {
-    var state = pending.get(event.target);
+    var form = event.target;
+    var state = pending.get(form);
     if (state) {
       window.clearTimeout(state.timer);
-      pending.delete(event.target);
+      pending.delete(form);
     }
+    var saving = inFlight.get(form);
+    if (!saving || !form.requestSubmit) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    var atMost = new Promise(function (resolve) {
+      window.setTimeout(resolve, 3000); // a save that hangs never holds the post
+    });
+    Promise.race([saving, atMost]).then(function () {
+      inFlight.delete(form);
+      form.requestSubmit(submitter);
+    });
   });
 })();

@@ -1,12 +1,16 @@
 """Drafts in the browser: typed text is saved while typing and comes back."""
 
+import threading
+import time
+from unittest import mock
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from comments.models import Draft, ModerationSettings
+from comments.models import Comment, Draft, ModerationSettings
 from tests.conftest import NOT_TARGETS, assert_accessible, small_targets
 from tests.factories import ArticleFactory, UserFactory
 
@@ -122,4 +126,36 @@ def test_an_inline_reply_is_saved_too_and_waits_on_the_reply_page(page, live_ser
     expect(comment_box(page)).to_have_value(TEXT)
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text(TEXT)).to_be_visible()
+    assert not Draft.objects.exists()
+
+
+def test_a_save_still_on_its_way_never_brings_back_a_posted_comment(page, live_server):
+    # The save reaches the server, which is slow to answer it; the member posts
+    # meanwhile. The post is sent only once the save is answered, so the draft
+    # it forgets is not written again behind it.
+    from comments import drafting
+
+    article = ArticleFactory()
+    member = UserFactory()
+    arrived, answered = threading.Event(), threading.Event()
+    slow = drafting._autosave
+
+    def slow_save(*args, **kwargs):
+        arrived.set()
+        time.sleep(1.5)
+        try:
+            return slow(*args, **kwargs)
+        finally:
+            answered.set()
+
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + article.get_absolute_url())
+    with mock.patch.object(drafting, "_autosave", slow_save):
+        comment_box(page).fill(TEXT)
+        while not arrived.is_set():
+            page.wait_for_timeout(100)
+        page.get_by_role("button", name="Post comment").click()
+        expect(page.get_by_text("Your comment was posted.")).to_be_visible()
+        assert answered.wait(5)
+    assert Comment.objects.get().body == TEXT
     assert not Draft.objects.exists()
