@@ -308,12 +308,10 @@ def subthread(request, pk):
     own = own_comments(request, discussion)
     include = set(shown_to_author(own))
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
-    rows = list(
+    rows = rendering.rows_of(
         discussion.comments.filter(
             path__startswith=root.path, depth__lte=root.depth + cap
-        )
-        .select_related("author")
-        .order_by("path")
+        ).order_by("path")
     )
     shown = rendering.visible(rows, include=include, moderator=moderating)
     if root.pk not in shown:  # hidden, and nothing below it is shown either
