@@ -62,6 +62,13 @@ def fetch(discussion, plan, *, page=1, order="oldest"):
     )
     if order == "newest":
         rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
+    elif order == "helpful":
+        helpful = {
+            row.path: (row.reaction_counts or {}).get("helpful", 0)
+            for row in rows
+            if row.depth == 0
+        }
+        rows.sort(key=lambda row: -helpful.get(row.path[:PATH_STEP], 0))
     return rows
 
 

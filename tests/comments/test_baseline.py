@@ -114,6 +114,7 @@ def test_a_moderator_sees_the_same_page(everything):
 def test_newest_first_and_closed_to_replies_give_the_same_page(everything):
     discussion = everything["discussion"]
     assert_same(*both(discussion, order="newest"))
+    assert_same(*both(discussion, order="helpful"))
     discussion.is_closed = True
     ours, theirs = both(discussion)
     assert_same(ours, theirs)
