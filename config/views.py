@@ -19,16 +19,21 @@ TYPED_FIELDS = {
 }
 
 
+def typed_fields(request):
+    """What the person typed in the form they sent, to show back as text."""
+    return [
+        {"id": f"typed-{name}", "label": label, "value": request.POST[name]}
+        for name, label in TYPED_FIELDS.items()
+        if request.POST.get(name, "").strip()
+    ]
+
+
 @never_cache
 def csrf_failure(request, reason=""):
     """A form refused by the CSRF check (cookies cleared, or the person logged in
     or out in another tab while typing): explain, and give back what they typed so
     that nothing is lost. It is shown as text to copy, never sent on by itself."""
-    typed = [
-        {"id": f"typed-{name}", "label": label, "value": request.POST[name]}
-        for name, label in TYPED_FIELDS.items()
-        if request.POST.get(name, "").strip()
-    ]
+    typed = typed_fields(request)
     back = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
