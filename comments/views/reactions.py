@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comments import rendering
 from comments.models import Comment
 from comments.models.reactions import Kind, counts_words
 from comments.services import react_to_comment
@@ -18,6 +19,13 @@ from comments.views.reading import posting_block
 
 def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
+
+
+def back_to(request, comment):
+    """The comment's place, in the order the member was reading."""
+    url = comment.get_absolute_url()
+    order = request.GET.get("order")
+    return f"{url}?order={order}" if order in rendering.ORDERS else url
 
 
 @require_POST
@@ -36,7 +44,7 @@ def reaction(request, pk):
         if wants_json(request):
             return JsonResponse({"message": str(refusal)}, status=400)
         tell_beside(request, comment, refusal)
-        return redirect(comment.get_absolute_url())
+        return redirect(back_to(request, comment))
     now = react_to_comment(comment=comment, member=request.user, kind=kind)
     if now is None:
         message = _("Your reaction was taken back.")
@@ -46,4 +54,4 @@ def reaction(request, pk):
         counts = counts_words(comment.reaction_counts)
         return JsonResponse({"kind": now, "counts": counts, "message": message})
     tell_beside(request, comment, message)
-    return redirect(comment.get_absolute_url())
+    return redirect(back_to(request, comment))

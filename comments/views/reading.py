@@ -93,6 +93,8 @@ def reaction_buttons(request, html):
     pattern = reverse("comments:react", args=[rendering.SAMPLE_ID]).replace(
         str(rendering.SAMPLE_ID), "{}"
     )
+    if (order := _order(request)) != "oldest":  # back to the page in this order
+        pattern += f"?order={order}"
     token = escape(get_token(request))
     labels = [(kind.value, escape(kind.label)) for kind in Kind]
 

@@ -274,3 +274,35 @@ def test_most_helpful_costs_what_oldest_first_costs(client):
             page(client, article.get_absolute_url() + f"?order={order}")
         costs[order] = len(queries.captured_queries)
     assert costs["helpful"] == costs["oldest"]
+
+
+def test_without_javascript_the_member_lands_back_in_the_order_they_read(
+    client, article, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 1}
+    posts = [comment(article.discussion, body=f"Thread {n}") for n in range(3)]
+    helpful(posts[2], 4)
+    client.force_login(UserFactory())
+    html = page(client, article.get_absolute_url() + "?order=helpful")
+    action = reverse("comments:react", args=[posts[2].pk]) + "?order=helpful"
+    assert f'action="{action}"' in html
+    response = client.post(action, {"kind": "helpful"})
+    assert response.url == (
+        reverse("comments:permalink", args=[posts[2].pk]) + "?order=helpful"
+    )
+    landed = client.get(response.url)
+    assert landed.url.endswith(f"?order=helpful#comment-{posts[2].pk}")  # page 1
+
+
+def test_a_continued_thread_page_takes_reactions(client, article, settings):
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    deepest = comment(article.discussion, body="Level 0")
+    for depth in range(1, cap + 2):
+        deepest = comment(parent=deepest, body=f"Level {depth}")
+    client.force_login(UserFactory())
+    react(client, deepest, "same")
+    response = client.get(reverse("comments:permalink", args=[deepest.pk]))
+    assert "/thread/" in response.url
+    html = page(client, response.url.split("#")[0])
+    assert "1 person: Same here" in html
+    assert 'value="same" aria-pressed="true"' in form_of(html, deepest)
