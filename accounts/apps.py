@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts.notifications import comment_moved
+        from accounts.reading import fold_muted
         from comments.models.transitions import AFTER_TRANSITION
+        from comments.views.reading import READER_PASSES
 
         AFTER_TRANSITION.append(comment_moved)
+        READER_PASSES.append(fold_muted)

@@ -228,6 +228,24 @@ def export_follows(member):
     ]
 
 
+def export_mutes(member):
+    """The members this member muted (their ids and names: whom they chose not
+    to read is the member's own data)."""
+    mutes = member.mutes.select_related("muted").order_by("created_at", "pk")
+    return [
+        {
+            "member": m.muted_id,
+            "name": m.muted.display_name,
+            "since": when(m.created_at),
+        }
+        for m in mutes
+    ]
+
+
+def erase_mutes(member, keep_posts):
+    member.mutes.all().delete()
+
+
 def export_notifications(member):
     rows = member.notifications.for_list().order_by("created_at", "pk")
     return [
@@ -303,6 +321,7 @@ for _section in [
     Section("reactions", export_reactions),
     Section("drafts", export_drafts, erase_drafts),
     Section("follows", export_follows),
+    Section("mutes", export_mutes, erase_mutes),
     Section("pages_read", export_visits),
     Section("notifications", export_notifications, erase_received),
     Section("moderation", export_moderation, erase_moderation),

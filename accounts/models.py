@@ -305,3 +305,43 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.discussion}"
+
+
+class MuteQuerySet(models.QuerySet):
+    def muted_by(self, member):
+        """The ids of the members `member` muted."""
+        return self.filter(muter=member).values_list("muted_id", flat=True)
+
+
+class Mute(models.Model):
+    """A member who does not want to read another: their posts fold away for
+    the muter (accounts.reading), and they send the muter no notifications."""
+
+    muter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mutes",
+        verbose_name=_("member"),
+    )
+    muted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="muted_by",
+        verbose_name=_("muted member"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = MuteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="mute_once"),
+            models.CheckConstraint(
+                condition=~models.Q(muter=models.F("muted")), name="mute_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.muter} ⊘ {self.muted}"

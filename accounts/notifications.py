@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accounts.emails import email_member, wanting_email_now
-from accounts.models import Follow, Notification
+from accounts.models import Follow, Mute, Notification
 from comments.models import Comment, Report
 
 BATCH = 1000
@@ -59,6 +59,8 @@ def comment_reacted(comment, *, by):
     """Call when `by` left a reaction on `comment`: its author hears of it
     (batched, notify_reaction) unless it is their own comment."""
     if comment.author_id and comment.author_id != by.pk:
+        if Mute.objects.filter(muter_id=comment.author_id, muted=by).exists():
+            return  # a muted member sends the author no notifications
         transaction.on_commit(lambda: notify_reaction.enqueue(comment.pk))
 
 
@@ -108,6 +110,10 @@ def recipients(comment):
     if replied_to is not None:
         found[replied_to] = Notification.Kind.REPLY
     found.pop(comment.author_id, None)
+    if comment.author_id:  # whoever muted the author hears nothing from them
+        muters = Mute.objects.filter(muted_id=comment.author_id)
+        for muter_id in muters.values_list("muter_id", flat=True):
+            found.pop(muter_id, None)
     return found
 
 

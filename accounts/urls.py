@@ -12,5 +12,6 @@ urlpatterns = [
     path("follow/<int:discussion_id>/", views.follow, name="follow"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.member, name="member"),
+    path("<int:pk>/mute/", views.mute, name="mute"),
     path("initials/<str:letters>/<int:colour>.svg", views.initials, name="initials"),
 ]

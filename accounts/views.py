@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +15,7 @@ from accounts import profile_lists
 from accounts.avatars import PALETTE, initials_svg, reencoded
 from accounts.emails import kind_labels, read_unsubscribe_token
 from accounts.forms import EmailChoicesForm, ProfileForm
-from accounts.models import EmailChoice, Follow
+from accounts.models import EmailChoice, Follow, Mute
 from accounts.services import refresh_threads_of
 from comments.models import Comment, Discussion
 
@@ -44,6 +45,8 @@ def member(request, pk):
                 "param": param,
             }
         )
+    viewer = request.user
+    may_mute = viewer.is_authenticated and viewer.pk != person.pk
     return render(
         request,
         "accounts/member.html",
@@ -52,6 +55,9 @@ def member(request, pk):
             "page_obj": page,
             "comments": page.object_list,
             "started": started,
+            "may_mute": may_mute,
+            "is_muted": may_mute
+            and Mute.objects.filter(muter=viewer, muted=person).exists(),
         },
     )
 
@@ -76,7 +82,12 @@ def settings_view(request):
         save_profile(user, form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form, "person": user})
+    muted = user.mutes.select_related("muted").order_by("muted__display_name")
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "person": user, "mutes": muted},
+    )
 
 
 def save_profile(user, data):
@@ -151,3 +162,32 @@ def follow(request, discussion_id):
         Follow.objects.filter(member=request.user, discussion=discussion).delete()
         messages.success(request, _("You no longer follow this discussion."))
     return redirect(discussion)
+
+
+@require_POST
+@login_required
+def mute(request, pk):
+    """Mute (mute=1) or unmute (mute=0) a member, then go back to `next`."""
+    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, require_https=request.is_secure()
+    ):
+        back = person.get_absolute_url()
+    name = person.display_name
+    if person.pk == request.user.pk:
+        messages.error(request, _("You cannot mute yourself."))
+    elif request.POST.get("mute") == "1":
+        Mute.objects.get_or_create(muter=request.user, muted=person)
+        messages.success(
+            request,
+            _(
+                "You muted %(name)s: their posts are folded away for you, and "
+                "they send you no notifications. Your settings page can undo it."
+            )
+            % {"name": name},
+        )
+    else:
+        Mute.objects.filter(muter=request.user, muted=person).delete()
+        messages.success(request, _("You no longer mute %(name)s.") % {"name": name})
+    return redirect(back)

@@ -34,8 +34,8 @@ def test_the_bell_costs_one_query(client, django_assert_num_queries):
     ana = UserFactory()
     client.force_login(ana)
     notification(ana)
-    # The session, the user, the sections of the menu, the count.
-    with django_assert_num_queries(4) as counted:
+    # The session, the user, the sections of the menu, the count, the muted.
+    with django_assert_num_queries(5) as counted:
         html = client.get(reverse("accounts:settings")).content.decode()
     assert "Notifications: 1 unread" in html
     counts = [q["sql"] for q in counted.captured_queries if "notification" in q["sql"]]

@@ -200,8 +200,9 @@ def test_ten_thousand_followers_cost_the_request_nothing_and_the_task_bulk_inser
     assert len(rows) == 10_000 and Notification.objects.count() == 10_000
     inserts = [q for q in fan_out.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 10  # batches of 1,000
-    # The discussion, its page (for a topic's author) and the followers.
-    assert len(fan_out.captured_queries) - len(inserts) == 3
+    # The discussion, its page (for a topic's author), the followers and the
+    # members who muted the author.
+    assert len(fan_out.captured_queries) - len(inserts) == 4
 
 
 @pytest.mark.parametrize("decide", ["remove", "keep"])
