@@ -138,19 +138,25 @@ def report_comment(*, comment, reporter, reason, note=""):
 
 
 @transaction.atomic
-def react_to_comment(*, comment, member, kind):
-    """Leave `kind` on `comment`, or take it back when it is the member's
-    reaction already; return the member's reaction now (a Kind, or None).
+def react_to_comment(*, comment, member, kind, take_back=False):
+    """Make `kind` the member's reaction to `comment`, or with `take_back`
+    remove it if it is still their reaction; return their reaction now (a kind,
+    or None). Either is the same done twice (a double click, a form sent again).
 
-    Its author hears of it (accounts.notifications, batched). The comment's
-    row is locked first, so that two members reacting at once
-    count each other: each counts the rows after the other has committed.
+    Its author hears of a new reaction (accounts.notifications, batched). The
+    comment's row is locked first, so that two members reacting at once count
+    each other: each counts the rows after the other has committed.
     """
     Comment.objects.select_for_update().filter(pk=comment.pk).first()
     earlier = Reaction.objects.filter(comment=comment, member=member).first()
-    if earlier is not None and earlier.kind == kind:
+    before = earlier.kind if earlier is not None else None
+    if take_back:
+        if before != kind:
+            return before  # taken back already, or changed since in another tab
         earlier.delete()
         now = None
+    elif before == kind:
+        return before
     elif earlier is not None:
         earlier.kind, earlier.created_at = kind, timezone.now()
         earlier.save(update_fields=["kind", "created_at"])

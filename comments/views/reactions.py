@@ -36,7 +36,9 @@ def reaction(request, pk):
     if not request.user.is_authenticated:
         login = reverse("account_login")
         return redirect(f"{login}?next={comment.get_absolute_url()}")
-    kind = request.POST.get("kind")
+    # An unpressed button sends kind=, the member's own (pressed) take_back=.
+    take_back = "take_back" in request.POST
+    kind = request.POST.get("take_back" if take_back else "kind")
     refusal = posting_block(request, comment.discussion)
     if not refusal and kind not in Kind.values:
         refusal = _("Choose one of the reactions.")
@@ -45,7 +47,9 @@ def reaction(request, pk):
             return JsonResponse({"message": str(refusal)}, status=400)
         tell_beside(request, comment, refusal)
         return redirect(back_to(request, comment))
-    now = react_to_comment(comment=comment, member=request.user, kind=kind)
+    now = react_to_comment(
+        comment=comment, member=request.user, kind=kind, take_back=take_back
+    )
     if now is None:
         message = _("Your reaction was taken back.")
     else:

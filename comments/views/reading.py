@@ -105,9 +105,12 @@ def reaction_buttons(request, html):
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         ]
         for value, label in labels:
-            pressed = "true" if value == mine else "false"
+            # The member's own reaction takes itself back when pressed again.
+            name, pressed = (
+                ("take_back", "true") if value == mine else ("kind", "false")
+            )
             parts.append(
-                f'<button type="submit" name="kind" value="{value}" '
+                f'<button type="submit" name="{name}" value="{value}" '
                 f'aria-pressed="{pressed}" aria-describedby="comment-{pk}-by">'
                 f"{label}</button>"
             )

@@ -37,8 +37,11 @@
   }
 
   function show(form, answer) {
-    form.querySelectorAll("button[name='kind']").forEach(function (button) {
-      button.setAttribute("aria-pressed", String(button.value === answer.kind));
+    // As the server writes them: the member's own reaction takes itself back.
+    form.querySelectorAll("button[value]").forEach(function (button) {
+      var mine = button.value === answer.kind;
+      button.setAttribute("aria-pressed", String(mine));
+      button.name = mine ? "take_back" : "kind";
     });
     var counts = form.closest(".reactions").querySelector(".reaction-counts");
     counts.textContent = answer.counts;
@@ -51,7 +54,7 @@
       return;
     }
     var button = event.submitter;
-    if (!button || button.name !== "kind") {
+    if (!button || (button.name !== "kind" && button.name !== "take_back")) {
       return;
     }
     event.preventDefault();
@@ -59,7 +62,7 @@
       return; // one change at a time; a second press waits for the first
     }
     var data = new FormData(form);
-    data.append("kind", button.value);
+    data.append(button.name, button.value);
     form.setAttribute("aria-busy", "true");
     fetch(form.action, {
       method: "POST",

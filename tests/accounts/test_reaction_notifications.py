@@ -33,13 +33,12 @@ def post(ana):
     return comment(article.discussion, author=ana, body="Our clinic starts soon.")
 
 
-def react(client, capture, post, kind, member=None, at=None):
+def react(client, capture, post, kind, member=None, at=None, take_back=False):
     client.force_login(member or UserFactory())
+    data = {"take_back" if take_back else "kind": kind}
     with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
         with capture(execute=True):
-            response = client.post(
-                reverse("comments:react", args=[post.pk]), {"kind": kind}
-            )
+            response = client.post(reverse("comments:react", args=[post.pk]), data)
     assert response.status_code == 302
     return response
 
@@ -103,7 +102,7 @@ def test_no_notification_for_reacting_to_ones_own_comment_or_taking_back(
     ben = UserFactory()
     react(client, capture, post, "same", member=ben)
     Notification.objects.all().delete()
-    react(client, capture, post, "same", member=ben)  # taken back
+    react(client, capture, post, "same", member=ben, take_back=True)
     assert not Notification.objects.exists()
 
 

@@ -30,10 +30,11 @@ def post(article):
     return comment(article.discussion, author=UserFactory(display_name="Ana"))
 
 
-def react(client, post, kind, **headers):
-    return client.post(
-        reverse("comments:react", args=[post.pk]), {"kind": kind}, **headers
-    )
+def react(client, post, kind, take_back=False, **headers):
+    """Press a reaction button: an unpressed one sends kind=, the member's own
+    (pressed) one take_back=."""
+    data = {"take_back" if take_back else "kind": kind}
+    return client.post(reverse("comments:react", args=[post.pk]), data, **headers)
 
 
 def page(client, url):
@@ -75,7 +76,7 @@ def test_a_reaction_is_changed_and_taken_back(client, post):
     assert list(Reaction.objects.values_list("kind", flat=True)) == ["helpful"]
     post.refresh_from_db()
     assert post.reaction_counts == {"helpful": 1}
-    react(client, post, "helpful")  # pressing one's own reaction again
+    react(client, post, "helpful", take_back=True)  # pressing one's own again
     assert not Reaction.objects.exists()
     post.refresh_from_db()
     assert post.reaction_counts == {}
@@ -154,7 +155,9 @@ def test_with_javascript_the_answer_is_the_new_counts(client, post):
         "counts": "1 person: Thanks for sharing",
         "message": "Your reaction: Thanks for sharing.",
     }
-    response = react(client, post, "thanks", HTTP_ACCEPT="application/json")
+    response = react(
+        client, post, "thanks", take_back=True, HTTP_ACCEPT="application/json"
+    )
     assert response.json()["kind"] is None
     assert response.json()["counts"] == ""
     bad = react(client, post, "nope", HTTP_ACCEPT="application/json")
@@ -306,3 +309,21 @@ def test_a_continued_thread_page_takes_reactions(client, article, settings):
     html = page(client, response.url.split("#")[0])
     assert "1 person: Same here" in html
     assert 'value="same" aria-pressed="true"' in form_of(html, deepest)
+
+
+def test_a_form_sent_twice_leaves_one_reaction_and_takes_back_once(client, post):
+    member = UserFactory()
+    client.force_login(member)
+    for _ in range(2):  # a double click, or a retry on a slow line
+        react(client, post, "same")
+    assert list(Reaction.objects.values_list("member", "kind")) == [(member.pk, "same")]
+    post.refresh_from_db()
+    assert post.reaction_counts == {"same": 1}
+    html = page(client, post.discussion.get_absolute_url())
+    assert 'name="take_back" value="same" aria-pressed="true"' in form_of(html, post)
+    for _ in range(2):
+        react(client, post, "same", take_back=True)
+    assert not Reaction.objects.exists()
+    react(client, post, "helpful")
+    react(client, post, "same", take_back=True)  # sent from an older page
+    assert Reaction.objects.get().kind == "helpful"
