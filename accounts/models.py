@@ -245,6 +245,11 @@ class Notification(models.Model):
             words = _("%(who)s reacted to your comment on “%(where)s”")
             words = words % {"who": self.reacted_words, "where": where}
             return f"{words}: {counts}" if counts else words
+        if self.kind == self.Kind.FOLLOWED and self.starts_its_page:
+            return _("%(who)s started “%(where)s” where you follow") % {
+                "who": self.who,
+                "where": where,
+            }
         words = {
             self.Kind.REPLY: _("%(who)s replied to you on “%(where)s”"),
             self.Kind.MENTION: _("%(who)s mentioned you on “%(where)s”"),
@@ -267,6 +272,12 @@ class Notification(models.Model):
         return ngettext("%(count)s person", "%(count)s people", number) % {
             "count": number
         }
+
+    @property
+    def starts_its_page(self):
+        """The first post of a page that has one (a new forum topic)."""
+        page = self.comment.discussion.owner
+        return getattr(page, "opening_post_id", None) == self.comment_id
 
     @property
     def excerpt(self):

@@ -83,6 +83,17 @@ def page_author_id(discussion):
         return None
 
 
+def page_followers(discussion, comment):
+    """Members following where the page lives who should hear of `comment`:
+    a page answers through `followers_of_post(comment)` (a forum topic: the
+    followers of its category hear of its first post, a new topic)."""
+    try:
+        followers_of_post = getattr(discussion.owner, "followers_of_post", None)
+    except LookupError:
+        return []
+    return followers_of_post(comment) if followers_of_post else []
+
+
 def recipients(comment):
     """{member id: kind} for a published comment; its author is never among them.
 
@@ -96,6 +107,9 @@ def recipients(comment):
     )
     for member_id in followers.iterator(chunk_size=5000):
         found[member_id] = Notification.Kind.FOLLOWED
+    if comment.parent_id is None:
+        for member_id in page_followers(discussion, comment):
+            found[member_id] = Notification.Kind.FOLLOWED
     if names := mentioned_names(comment.body):
         mentioned = (
             get_user_model()

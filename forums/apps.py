@@ -19,6 +19,7 @@ class ForumsConfig(AppConfig):
         registry.register(Topic, TopicOwner)
         search.register(TopicSource())
         member_data.register(forum_data.SECTION)
+        member_data.register(forum_data.FOLLOWS)
         profile_lists.register(PROFILE_LIST)
         extras.show_below(
             "forum_topic", "forums/_article_topic.html", with_related=["category"]

@@ -33,4 +33,21 @@ def erase_topics(member, keep_posts):
     )
 
 
+def export_category_follows(member):
+    follows = member.category_follows.select_related("category")
+    return [
+        {
+            "category": follow.category.name,
+            "url": follow.category.get_absolute_url(),
+            "since": when(follow.created_at),
+        }
+        for follow in follows.order_by("created_at", "pk")
+    ]
+
+
+def erase_category_follows(member, keep_posts):
+    member.category_follows.all().delete()
+
+
 SECTION = Section("topics", export_topics, erase_topics)
+FOLLOWS = Section("category_follows", export_category_follows, erase_category_follows)

@@ -301,6 +301,16 @@ class Topic(TopicModeration, models.Model):
             return gettext("This topic is locked.")
         return ""
 
+    def followers_of_post(self, comment):
+        """Members who hear of `comment` because they follow where this topic
+        lives (accounts.notifications asks every page): the followers of its
+        category hear of its first post, that is of a new topic."""
+        if comment.pk != self.opening_post_id:
+            return CategoryFollow.objects.none().values_list("member_id", flat=True)
+        return CategoryFollow.objects.filter(category=self.category_id).values_list(
+            "member_id", flat=True
+        )
+
     def title_editable_by(self, user):
         """Moderators at any time; the author within the comments' edit window."""
         if user.has_perm(MODERATE):
@@ -310,6 +320,37 @@ class Topic(TopicModeration, models.Model):
             and user.pk == self.author_id
             and self.created_at >= Comment.edit_window_start()
         )
+
+
+class CategoryFollow(models.Model):
+    """A member following a whole category: each new topic there reaches them
+    through the notifications (accounts.notifications asks the topic)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="category_follows",
+        verbose_name=_("member"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("category"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("category follow")
+        verbose_name_plural = _("category follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "member"], name="category_follow_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.category}"
 
 
 class TopicRecord(models.Model):

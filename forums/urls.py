@@ -11,6 +11,7 @@ urlpatterns = [
     path("topic/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/", views.category, name="category"),
     path("<slug:slug>/new/", views.start, name="start"),
+    path("<slug:slug>/follow/", views.follow_category, name="follow"),
     path("<slug:slug>/feed/", feeds.CategoryFeed(), name="feed"),
     path("<slug:category_slug>/<int:pk>-<slug:slug>/", views.topic, name="topic"),
 ]

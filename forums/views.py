@@ -25,7 +25,7 @@ from forums.forms import (
     TitleForm,
     TopicForm,
 )
-from forums.models import Category, Topic
+from forums.models import Category, CategoryFollow, Topic
 from forums.services import start_topic
 
 TOPICS_PER_PAGE = 30
@@ -89,8 +89,36 @@ def category(request, slug):
             "category": category,
             "page_obj": _topics_page(request, topics, category.topic_count),
             "may_start": _start_refusal(request.user, category) is None,
+            "following": request.user.is_authenticated
+            and CategoryFollow.objects.filter(
+                category=category, member=request.user
+            ).exists(),
         },
     )
+
+
+@require_POST
+def follow_category(request, slug):
+    """Follow (follow=1) or unfollow (follow=0) a category: its new topics
+    reach the member through the notifications."""
+    category = get_object_or_404(Category, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect(
+            f"{reverse('account_login')}?next={category.get_absolute_url()}"
+        )
+    if request.POST.get("follow") == "1":
+        CategoryFollow.objects.get_or_create(member=request.user, category=category)
+        messages.success(
+            request,
+            _("You now follow %(name)s: new topics there appear in your notifications.")
+            % {"name": category.name},
+        )
+    else:
+        CategoryFollow.objects.filter(member=request.user, category=category).delete()
+        messages.success(
+            request, _("You no longer follow %(name)s.") % {"name": category.name}
+        )
+    return redirect(category)
 
 
 def _topic_or_404(request, pk):
