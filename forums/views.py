@@ -187,16 +187,19 @@ def start(request, slug):
             {**context, "refusal": refusal, "unsent": unsent},
             status=403,
         )
-    place = draft_place(category)
+    where = drafting.Where(
+        draft_place(category),
+        reverse("forums:start", args=[category.slug]),
+        _("New topic in %(category)s") % {"category": category.name},
+    )
     drafted = drafting.answer(
         request,
-        place,
-        back_url=reverse("forums:start", args=[category.slug]),
+        where,
         limits={"title": TITLE_MAX, "body": drafting.body_limit()},
     )
     if drafted:  # an autosave, or "Discard draft"
         return drafted
-    draft = drafting.restored(request, place) if request.method == "GET" else None
+    draft = drafting.restored(request, where.place) if request.method == "GET" else None
     initial = {"title": draft.title, "body": draft.body} if draft else None
     form = TopicForm(
         request.POST if request.method == "POST" else None, initial=initial
@@ -206,7 +209,7 @@ def start(request, slug):
         return render(request, "forums/start.html", context)
     data = form.cleaned_data
     if "preview" in request.POST:
-        drafting.keep(request, place, title=data["title"], body=data["body"])
+        drafting.keep(request, where, title=data["title"], body=data["body"])
         context["preview"] = render_markup(data["body"])
         return render(request, "forums/start.html", context)
     topic, verdict = start_topic(
@@ -219,10 +222,10 @@ def start(request, slug):
         honeypot=data.get("homepage", ""),
     )
     if topic is None:
-        drafting.keep(request, place, title=data["title"], body=data["body"])
+        drafting.keep(request, where, title=data["title"], body=data["body"])
         form.add_error(verdict.field or "body", verdict.message)
         return render(request, "forums/start.html", context, status=verdict.status_code)
-    drafting.forget(request, place)
+    drafting.forget(request, where)
     if verdict.action == "hold":
         messages.info(
             request,

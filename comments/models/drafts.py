@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+LABEL_LENGTH = 300
+
 
 class DraftQuerySet(models.QuerySet):
     def of(self, user, place):
@@ -14,7 +16,7 @@ class DraftQuerySet(models.QuerySet):
             return self.none()
         return self.filter(author=user, place=place)
 
-    def keep(self, *, author, place, body, title=""):
+    def keep(self, *, author, place, body, title="", url="", label=""):
         """Store the member's text for this form: one upsert, never a second row."""
         self.bulk_create(
             [
@@ -23,12 +25,14 @@ class DraftQuerySet(models.QuerySet):
                     place=place,
                     title=title,
                     body=body,
+                    url=url,
+                    label=label,
                     updated_at=timezone.now(),
                 )
             ],
             update_conflicts=True,
             unique_fields=["author", "place"],
-            update_fields=["title", "body", "updated_at"],
+            update_fields=["title", "body", "url", "label", "updated_at"],
         )
 
 
@@ -51,6 +55,9 @@ class Draft(models.Model):
     place = models.CharField(_("form"), max_length=60)
     title = models.CharField(_("title"), max_length=300, blank=True)
     body = models.TextField(_("text"), blank=True)
+    # Where the form is, and its name, for the member's list of drafts.
+    url = models.CharField(_("address"), max_length=500, blank=True)
+    label = models.CharField(_("where"), max_length=LABEL_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("saved"), default=timezone.now)
 
     objects = DraftQuerySet.as_manager()

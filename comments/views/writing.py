@@ -52,21 +52,16 @@ def _compose(request, discussion, parent):
     guests_allowed = settings.KINDRED["COMMENTS_ALLOW_GUESTS"]
     if not block and not request.user.is_authenticated and not guests_allowed:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    place = place_for(discussion=discussion, parent=parent)
-    back = (
-        reverse("comments:reply", args=[parent.pk])
-        if parent
-        else discussion.get_absolute_url() + "#leave-comment"
-    )
-    drafted = drafting.answer(request, place, back_url=back)
+    where = _draft_of_post(discussion, parent)
+    drafted = drafting.answer(request, where)
     if drafted:  # an autosave, or "Discard draft"
         return drafted
     if block:  # closed, or the person may not post: say why, keep what they wrote
         if request.method == "POST":
             unsent = request.POST.get("body", "")
-            drafting.keep_if_it_fits(request, place, body=unsent)
+            drafting.keep_if_it_fits(request, where, body=unsent)
         else:  # or what they left in this form before it closed
-            draft = drafting.restored(request, place)
+            draft = drafting.restored(request, where.place)
             unsent = draft.body if draft else ""
         return render(
             request,
@@ -74,7 +69,7 @@ def _compose(request, discussion, parent):
             {**context, "posting_block": block, "unsent": unsent},
             status=403,
         )
-    draft = drafting.restored(request, place) if request.method == "GET" else None
+    draft = drafting.restored(request, where.place) if request.method == "GET" else None
     form = comment_form(
         request, request.POST if request.method == "POST" else None, draft=draft
     )
@@ -84,7 +79,7 @@ def _compose(request, discussion, parent):
         return render(request, "comments/compose.html", {**context, "form": form})
     if "preview" in request.POST:
         focus_on_text(form, False)  # the page opens at the preview instead
-        drafting.keep(request, place, body=form.cleaned_data["body"])
+        drafting.keep(request, where, body=form.cleaned_data["body"])
         preview = render_markup(form.cleaned_data["body"])
         return render(
             request,
@@ -111,9 +106,9 @@ def _compose(request, discussion, parent):
         return redirect(existing.get_absolute_url())
     if verdict.rule == RESENT:  # a copy of a form already stored: its comment
         return redirect(comment.get_absolute_url())
-    drafting.forget(request, place)
+    drafting.forget(request, where)
     if comment is None:
-        drafting.keep(request, place, body=data["body"])  # refused, not lost
+        drafting.keep(request, where, body=data["body"])  # refused, not lost
         if verdict.rule == "form_reused":
             # The form's token is spent: a fresh one, with the text kept.
             form = comment_form(request, {**request.POST.dict(), "token": uuid.uuid4()})
@@ -133,6 +128,20 @@ def _compose(request, discussion, parent):
     if comment.author_id is None:
         _remember_guest(request, response, comment, data)
     return response
+
+
+def _draft_of_post(discussion, parent):
+    """Where the draft of a new comment or of a reply belongs."""
+    place = place_for(discussion=discussion, parent=parent)
+    page = discussion.owner
+    if parent is None:
+        url = discussion.get_absolute_url() + "#leave-comment"
+        return drafting.Where(place, url, _("Comment on “%(page)s”") % {"page": page})
+    label = _("Reply to %(name)s on “%(page)s”") % {
+        "name": parent.author_name,
+        "page": page,
+    }
+    return drafting.Where(place, reverse("comments:reply", args=[parent.pk]), label)
 
 
 def focus_on_text(form, focus=True):
@@ -185,12 +194,15 @@ def edit(request, pk):
     if request.method == "GET" and not in_window:
         raise Http404
     comment = get_object_or_404(own.deletable_by(request).with_owners(), pk=pk)
-    place = place_for(comment=comment)
-    back = reverse("comments:edit", args=[comment.pk])
-    drafted = drafting.answer(request, place, back_url=back)
+    where = drafting.Where(
+        place_for(comment=comment),
+        reverse("comments:edit", args=[comment.pk]),
+        _("Edit of your comment on “%(page)s”") % {"page": comment.discussion.owner},
+    )
+    drafted = drafting.answer(request, where)
     if drafted:  # an autosave, or "Discard draft"
         return drafted
-    draft = drafting.restored(request, place) if request.method == "GET" else None
+    draft = drafting.restored(request, where.place) if request.method == "GET" else None
     form = EditForm(
         request.POST or None,
         initial={"body": draft.body if draft else comment.body},
@@ -209,7 +221,7 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
         if "preview" in request.POST:
-            drafting.keep(request, place, body=body)
+            drafting.keep(request, where, body=body)
             return render(
                 request,
                 "comments/edit.html",
@@ -219,12 +231,12 @@ def edit(request, pk):
             comment=comment, body=body, ip_address=client_ip(request)
         )
         if verdict.action == "refuse":  # the text stays in the form, and kept
-            drafting.keep(request, place, body=body)
+            drafting.keep(request, where, body=body)
             form.add_error(verdict.field or "body", verdict.message)
             return render(
                 request, "comments/edit.html", context, status=verdict.status_code
             )
-        drafting.forget(request, place)
+        drafting.forget(request, where)
         if verdict.action == "hold":
             tell_beside(request, comment, verdict.message)
         else:

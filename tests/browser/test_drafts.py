@@ -97,6 +97,8 @@ def test_a_restored_topic_form_is_accessible(page, live_server):
         place=f"topic-in-{category.pk}",
         title="Respite weekends",
         body=TEXT,
+        url=reverse("forums:start", args=[category.slug]),
+        label="New topic in Caregivers",
     )
     sign_in(page, live_server, member)
     page.goto(live_server.url + reverse("forums:start", args=[category.slug]))
@@ -106,6 +108,20 @@ def test_a_restored_topic_form_is_accessible(page, live_server):
     assert_accessible(page)
     small = small_targets(page, within="main form", skip=NOT_TARGETS)
     assert small == [], small
+
+    # The member's list of drafts, from the account settings.
+    page.goto(live_server.url + reverse("accounts:settings"))
+    page.get_by_role("link", name="Your unsent drafts").click()
+    link = page.get_by_role("link", name="New topic in Caregivers")
+    expect(link).to_be_visible()
+    expect(page.get_by_role("textbox", name="Text (copy it to keep it)")).to_have_value(
+        TEXT
+    )
+    assert_accessible(page)
+    small = small_targets(page, within="main", skip=NOT_TARGETS)
+    assert small == [], small
+    link.click()
+    expect(page.get_by_role("textbox", name="First post")).to_have_value(TEXT)
 
 
 def test_an_inline_reply_is_saved_too_and_waits_on_the_reply_page(page, live_server):

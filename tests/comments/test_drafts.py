@@ -234,3 +234,37 @@ def test_a_reply_sent_after_closing_is_kept_and_shown_to_copy(article, writer):
     assert Draft.objects.get().body == TEXT
     html = signed_in(writer).get(url).content.decode()
     assert f"{TEXT}</textarea>" in html and "copy it to keep it" in html
+
+
+def test_the_list_of_drafts_leads_back_to_each_form(article, writer):
+    parent = comment(article.discussion, guest_name="Fran")
+    client = signed_in(writer)
+    client.post(post_url(article), form("For everyone", preview="1"))
+    client.post(reverse("comments:reply", args=[parent.pk]), form(preview="1"))
+    signed_in(UserFactory()).post(post_url(article), form("Not mine", preview="1"))
+    html = client.get(reverse("comments:drafts")).content.decode()
+    reply_url = reverse("comments:reply", args=[parent.pk])
+    assert f'<a href="{reply_url}">Reply to Fran on “{article.title}”</a>' in html
+    leave = article.get_absolute_url() + "#leave-comment"
+    assert f'<a href="{leave}">Comment on “{article.title}”</a>' in html
+    assert f"{TEXT}</textarea>" in html and "For everyone</textarea>" in html
+    assert "Not mine" not in html
+
+
+def test_a_draft_is_discarded_from_the_list_by_its_member_only(article, writer):
+    signed_in(writer).post(post_url(article), form(preview="1"))
+    draft = Draft.objects.get()
+    url = reverse("comments:discard_draft", args=[draft.pk])
+    assert signed_in(UserFactory()).post(url).status_code == 404
+    assert signed_in(writer).get(url).status_code == 405
+    client = signed_in(writer)
+    response = client.post(url)
+    assert response["Location"] == reverse("comments:drafts")
+    assert not Draft.objects.exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "Your draft was discarded." in html and "no unsent drafts" in html
+
+
+def test_guests_have_no_list_of_drafts(client):
+    response = client.get(reverse("comments:drafts"))
+    assert response.status_code == 302 and "login" in response["Location"]

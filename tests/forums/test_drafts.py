@@ -40,10 +40,11 @@ def start(client, category, **changes):
 def test_a_previewed_topic_comes_back_on_another_device(category, member):
     assert start(signed_in(member), category, preview="").status_code == 200
     draft = Draft.objects.get()
-    assert (draft.place, draft.title, draft.body) == (
+    assert (draft.place, draft.title, draft.body, draft.label) == (
         f"topic-in-{category.pk}",
         TITLE,
         BODY,
+        "New topic in Living with ALS",
     )
     url = reverse("forums:start", args=[category.slug])
     html = signed_in(member).get(url).content.decode()
