@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template import Context, Engine
 from django.utils.translation import gettext as _
 
+from accounts.avatars import colour_for, initials
 from comments import rendering
 from comments.models import Comment
 from comments.models.discussion import PATH_STEP
@@ -101,6 +102,9 @@ def render(rows, *, include=(), moderator=False, replies_open=True):
         )
         row.shown_name = _name(row)
         row.at = rendering.moment_number(row.created_at)  # for the New marks
+        if not row.author_id:  # a guest's picture: initials, a colour by name
+            row.initials = initials(row.guest_name)
+            row.colour = colour_for(f"guest:{row.guest_name}")
         counts = row.reaction_counts or {}
         row.reaction_words = [
             (kind.label, counts[kind.value]) for kind in Kind if counts.get(kind.value)
