@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.urls import reverse
@@ -47,6 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
         reset = build_absolute_uri(self.request, reverse("account_reset_password"))
         context = {**(context or {}), "password_reset_url": reset}
         super().send_notification_mail(template_prefix, user, context, email)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_public_key_credential_rp_entity(self):
+        # The name a passkey dialog shows: the site's, not its host's.
+        return {
+            **super().get_public_key_credential_rp_entity(),
+            "name": settings.SITE_NAME,
+        }
 
 
 # Here rather than in accounts/forms.py: allauth's forms import that module (our

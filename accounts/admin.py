@@ -1,3 +1,5 @@
+import allauth.mfa.admin  # noqa: F401  (registers Authenticator, unregistered below)
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -71,3 +73,9 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if change and set(SHOWN_IN_THREADS) & set(form.changed_data):
             refresh_threads_of(obj)
+
+
+# Passkeys belong to their member alone (added and removed at /accounts/2fa/
+# webauthn/); someone who loses theirs logs in by an emailed code instead. So the
+# admin keeps no page of them (allauth.mfa registers one).
+admin.site.unregister(Authenticator)

@@ -117,8 +117,24 @@ def export_profile(member):
 
 def erase_profile(member, keep_posts):
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
 
     EmailAddress.objects.filter(user=member).delete()
+    Authenticator.objects.filter(user=member).delete()
+
+
+def export_passkeys(member):
+    from allauth.mfa.models import Authenticator
+
+    rows = Authenticator.objects.filter(user=member).order_by("created_at", "pk")
+    return [
+        {
+            "name": str(key),
+            "added": when(key.created_at),
+            "last_used": when(key.last_used_at),
+        }
+        for key in rows
+    ]
 
 
 def export_email_settings(member):
@@ -316,6 +332,7 @@ def erase_moderation(member, keep_posts):
 
 for _section in [
     Section("profile", export_profile, erase_profile),
+    Section("passkeys", export_passkeys),
     Section("email_settings", export_email_settings),
     Section("comments", export_comments, erase_comments),
     Section("reactions", export_reactions),

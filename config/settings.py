@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -177,6 +178,12 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+# Passkeys (allauth.mfa, WebAuthn through fido2): log in with one, and add or
+# remove them at /accounts/2fa/webauthn/. A member with a passkey who logs in by
+# password confirms with the passkey as well.
+MFA_SUPPORTED_TYPES = ["webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from config import health
@@ -36,6 +36,10 @@ admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} administ
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Passkeys are the only second way in (MFA_SUPPORTED_TYPES): allauth's
+    # overview of "two-factor" methods, where it returns after adding one, is
+    # the list of passkeys.
+    path("accounts/2fa/", RedirectView.as_view(pattern_name="mfa_list_webauthn")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
     path("notifications/", include("accounts.notification_urls")),

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -78,6 +79,12 @@ def world():
         reason="Hold for a while",
         created_by=mod,
     )
+    for who in (ana, ben):
+        Authenticator.objects.create(
+            user=who,
+            type=Authenticator.Type.WEBAUTHN,
+            data={"name": f"{who.display_name}'s phone", "credential": {}},
+        )
     ana.email_choices = {"mention": "digest"}
     ana.save()
     return {
@@ -121,6 +128,7 @@ def test_the_export_holds_exactly_the_members_data(client, world):
         }
     ]
     assert [d["text"] for d in data["drafts"]] == ["Ana drafts"]
+    assert [k["name"] for k in data["passkeys"]] == ["Ana's phone"]
     assert [v["where"] for v in data["pages_read"]] == ["Ben's topic"]
     assert [n["comment"] for n in data["notifications"]] == [world["answer"].pk]
     assert data["email_settings"]["Mentions of my name"] == "Email me a daily digest"
@@ -138,7 +146,7 @@ def test_the_export_holds_exactly_the_members_data(client, world):
         Comment.objects.filter(author=ana).values_list("pk", flat=True)
     )
     everything = json.dumps(data)
-    bens_things = ("Ben answers", "Ben in Ana", "Ben opens", "Ben drafts", "Helpful")
+    bens_things = ("Ben answers", "Ben in", "Ben opens", "Ben drafts", "Helpful")
     for bens in (*bens_things, world["ben"].email):
         assert bens not in everything
     assert "note by Ben" not in json.dumps(data)
@@ -164,6 +172,7 @@ def assert_person_gone(ana, email):
     assert not ana.is_active and not ana.has_usable_password()
     assert (ana.bio, ana.role, ana.avatar.name, ana.email_choices) == ("", "", "", {})
     assert not EmailAddress.objects.filter(user=ana).exists()
+    assert not Authenticator.objects.filter(user=ana).exists()
     assert not Follow.objects.filter(member=ana).exists()
     assert not Notification.objects.filter(recipient=ana).exists()
     assert not MemberNote.objects.filter(member=ana).exists()
