@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import now
 
-from accounts.models import Follow, Notification, User
+from accounts.models import Follow, Mute, Notification, User
 from comments.models import (
     Comment,
     Draft,
@@ -85,6 +85,8 @@ def world():
             type=Authenticator.Type.WEBAUTHN,
             data={"name": f"{who.display_name}'s phone", "credential": {}},
         )
+    Mute.objects.create(muter=ana, muted=mod)
+    Mute.objects.create(muter=ben, muted=ana)
     ana.email_choices = {"mention": "digest"}
     ana.save()
     return {
@@ -129,6 +131,9 @@ def test_the_export_holds_exactly_the_members_data(client, world):
     ]
     assert [d["text"] for d in data["drafts"]] == ["Ana drafts"]
     assert [k["name"] for k in data["passkeys"]] == ["Ana's phone"]
+    assert [m["member"] for m in data["mutes"]] == [
+        Mute.objects.get(muter=ana).muted_id
+    ]
     assert [v["where"] for v in data["pages_read"]] == ["Ben's topic"]
     assert [n["comment"] for n in data["notifications"]] == [world["answer"].pk]
     assert data["email_settings"]["Mentions of my name"] == "Email me a daily digest"
@@ -178,6 +183,7 @@ def assert_person_gone(ana, email):
     assert not MemberNote.objects.filter(member=ana).exists()
     assert not Draft.objects.filter(author=ana).exists()
     assert not Visit.objects.filter(member=ana).exists()
+    assert not Mute.objects.filter(muter=ana).exists()
     assert not User.objects.filter(email=email).exists()
     # The decisions stay, without the person's words.
     assert Restriction.objects.filter(member=ana).count() == 1
@@ -252,6 +258,7 @@ def test_deleting_with_tombstones_keeps_threads_whole(client, world):
     assert Report.objects.get(reporter=ben).note == "note by Ben"
     assert Draft.objects.filter(author=ben).count() == 1
     assert Visit.objects.filter(member=ben).count() == 1
+    assert Mute.objects.filter(muter=ben).count() == 1  # Ben still folds her posts
 
 
 def test_a_wrong_password_deletes_nothing_and_says_so(client, world):
