@@ -31,6 +31,10 @@
       headers: { Accept: "application/json" },
     })
       .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (response.redirected || type.indexOf("application/json") !== 0) {
+          throw new Error("not an answer about the draft"); // logged out, say
+        }
         return response.json();
       })
       .then(function (answer) {
@@ -39,7 +43,11 @@
         }
       })
       .catch(function () {
-        // Offline or the server is away: the next pause tries again.
+        // Offline, logged out or the server is away: say so; the next pause
+        // tries again.
+        if (status && status.dataset.failed) {
+          status.textContent = status.dataset.failed;
+        }
       })
       .then(function () {
         if (inFlight.get(form) === saving) {

@@ -1,5 +1,6 @@
 """Drafts in the browser: typed text is saved while typing and comes back."""
 
+import re
 import threading
 import time
 from unittest import mock
@@ -174,4 +175,24 @@ def test_a_save_still_on_its_way_never_brings_back_a_posted_comment(page, live_s
         expect(page.get_by_text("Your comment was posted.")).to_be_visible()
         assert answered.wait(5)
     assert Comment.objects.get().body == TEXT
+    assert not Draft.objects.exists()
+
+
+def test_a_save_that_fails_says_so(page, live_server):
+    article = ArticleFactory()
+    sign_in(page, live_server, UserFactory())
+    page.route(
+        "**/post/",
+        lambda route: (
+            route.abort()
+            if "save_draft" in (route.request.post_data or "")
+            else route.continue_()
+        ),
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    comment_box(page).fill(TEXT)
+    status = page.locator("#comments [data-draft-status]")
+    expect(status).to_have_text(
+        re.compile(r"^Draft not saved: the site did not answer")
+    )
     assert not Draft.objects.exists()
