@@ -15,7 +15,7 @@ from forums.models import Category, Topic
 from tests.browser.test_comments import focus_by_tab, sign_in, textbox
 from tests.browser.test_every_page import check
 from tests.conftest import assert_accessible, small_targets
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, UserFactory
 from tests.forums import make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -202,3 +202,30 @@ def test_the_forum_admin_is_accessible_with_large_targets(page, live_server, cat
             assert_accessible(page)
             small = small_targets(page)
             assert small == [], f"{name}: {small}"
+
+
+def test_following_a_category_and_discussing_an_article_by_keyboard(
+    page, live_server, category
+):
+    base = live_server.url
+    sign_in(page, live_server, person("Grace"))
+    page.goto(base + category.get_absolute_url())
+    focus_by_tab(page, page.get_by_role("button", name="Follow this category"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You follow this category:")).to_be_visible()
+    check(page, base + category.get_absolute_url(), category.name)
+    assert category.followers.count() == 1
+
+    article = ArticleFactory(title="Ramps in rented homes")
+    editor = staff("Dana", "change_article", "view_article")
+    sign_in(page, live_server, editor)
+    url = base + reverse("forums:discuss_article", args=[article.pk])
+    check(page, url, "Discuss this in the forums")
+    focus_by_tab(page, page.get_by_role("button", name="Start topic"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ramps in rented homes")
+    topic = Topic.objects.get(article=article)
+    check(page, base + topic.get_absolute_url(), "Ramps in rented homes")
+    check(page, base + article.get_absolute_url(), "Ramps in rented homes")
+    link = page.get_by_role("region", name="Discuss this in the forums")
+    expect(link.get_by_role("link", name=topic.title)).to_be_visible()
