@@ -43,6 +43,17 @@ class AccountAdapter(DefaultAccountAdapter):
             {**context, "current_site": site, "site_name": site.name},
         )
 
+    def get_reauthentication_methods(self, user):
+        # "Passkey", the word the site uses, rather than allauth's "security key".
+        words = {
+            "reauthenticate": _("Use my password"),
+            "mfa_reauthenticate:webauthn": _("Use my passkey"),
+        }
+        methods = super().get_reauthentication_methods(user)
+        return [
+            {**m, "description": words.get(m["id"], m["description"])} for m in methods
+        ]
+
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         # Each notice says what to do when the change was not the member's own.
         reset = build_absolute_uri(self.request, reverse("account_reset_password"))

@@ -71,6 +71,8 @@ def test_pages_for_members(page, live_server, member, scheme):
     check(page, base + reverse("accounts:settings"), "Account settings")
     check(page, base + reverse("account_email"), "Email Address")
     check(page, base + reverse("account_change_password"), "Change Password")
+    check(page, base + reverse("accounts:account"), "Your data and your account")
+    check(page, base + reverse("mfa_list_webauthn"), "Passkeys")
     check(page, base + reverse("account_logout"), "Log out")
     edit = reverse("comments:edit", args=[mine.pk])
     delete = reverse("comments:delete", args=[mine.pk])

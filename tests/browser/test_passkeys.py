@@ -83,11 +83,26 @@ def test_a_member_adds_a_passkey_logs_in_with_it_and_removes_it(
     page.get_by_role("button", name="Log in with a passkey").click()
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
+    # With a passkey, the password alone is no longer enough.
+    page.get_by_role("button", name="Log out").click()
+    page.goto(base + reverse("account_login"))
+    page.get_by_label("Email").fill(ana.email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Confirm with your passkey"
+    )
+    check(page)
+    page.get_by_role("button", name="Use my passkey").click()
+    expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
+
     page.goto(base + reverse("mfa_list_webauthn"))
     page.get_by_role("link", name="Remove My laptop").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("link", name="Use my passkey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    check(page)
+    page.get_by_role("button", name="Use my passkey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Remove this passkey?")
     check(page)
     page.get_by_role("button", name="Remove passkey").click()
