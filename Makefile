@@ -17,7 +17,7 @@ endif
 COMPILE := $(UV) pip compile --quiet --universal --python-version 3.10 \
 	--generate-hashes --upgrade pyproject.toml
 
-.PHONY: run test stop db bench lint lock migrate help stack stack-stop backup restore
+.PHONY: run test stop db bench lint lock migrate help stack stack-stop backup restore loadtest
 
 help:
 	@echo "make run    serve the demo site on http://127.0.0.1:$(PORT)/"
@@ -27,6 +27,7 @@ help:
 	@echo "make stop   stop the project's PostgreSQL cluster"
 	@echo "make stack  the production topology: nginx, 2 app servers, Redis, a replica, 2 workers"
 	@echo "make stack-stop  stop it"
+	@echo "make loadtest  readers, posters and faults against the stack (var/loadtest/)"
 	@echo "make backup   dump the database and the media files to var/backups/STAMP/"
 	@echo "make restore BACKUP=var/backups/STAMP   restore them into a new database"
 
@@ -103,3 +104,9 @@ backup: db
 restore: db
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/STAMP"; exit 2; }
 	$(PY) scripts/backup.py restore "$(BACKUP)"
+
+# Readers, 40 posters and six faults against `make stack` for LOADTEST_SECONDS
+# (300), with a ledger of every write and the checks (scripts/loadtest.py).
+loadtest: $(STAMP)
+	@$(PY) scripts/stack.py status | grep -q "nginx    running" || $(PY) scripts/stack.py start
+	$(PY) scripts/loadtest.py

@@ -419,6 +419,8 @@ def start_app(number: int) -> None:
 
 
 def start_worker(number: int) -> None:
+    """An RQ worker under a supervisor that starts it again whenever it ends
+    (Redis restarted under it, kill -9), as systemd's Restart=always would."""
     name = f"worker{number}"
     if read_pid(name):
         return
@@ -426,16 +428,40 @@ def start_worker(number: int) -> None:
         name,
         [
             str(PY),
+            str(ROOT / "scripts" / "stack.py"),
+            "supervise",
+            name,
+            str(PY),
             "manage.py",
             "rqworker",
             "--job-class",
             "django_tasks_rq.Job",
             "--with-scheduler",
-            "--name",
-            f"kindred-{STACK.name}-{number}",
             "default",
         ],
     )
+
+
+def supervise(name: str, args: list[str]) -> None:
+    """Run args again each time it ends, until this process is told to stop;
+    the child's pid in pids/NAME.child.pid (the load test kills it)."""
+    stopping = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        child = subprocess.Popen(args, cwd=ROOT)
+        pidfile(f"{name}.child").write_text(f"{child.pid}\n")
+        child.wait()
+        if not stopping:
+            print(f"supervise: {name} ended ({child.returncode}), starting it again")
+            time.sleep(1)
+    pidfile(f"{name}.child").unlink(missing_ok=True)
 
 
 def nginx_conf() -> Path:
@@ -616,6 +642,8 @@ def main(argv: list[str]) -> None:
         start_app(int(argv[2]))
     elif command == "stop-app":
         terminate(f"app{argv[2]}")
+    elif command == "supervise":
+        supervise(argv[2], argv[3:])
     elif command == "env":
         for name, value in app_env().items():
             if name.startswith(("DJANGO_", "KINDRED_", "DATABASE_", "REDIS_")):
