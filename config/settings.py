@@ -308,9 +308,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# On Redis with RQ workers (`manage.py rqworker --job-class django_tasks_rq.Job`)
+# On Redis with RQ workers (`manage.py rqworker --job-class django_tasks_rq.Job
+# --worker-class config.tasks_rq.Worker`)
 # when KINDRED_TASKS_BACKEND=django_tasks_rq.RQBackend: `make stack` runs two.
-if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+# config.tasks_rq.RQBackend is the same with retries for a task whose worker died.
+if TASKS["default"]["BACKEND"] in (
+    "django_tasks_rq.RQBackend",
+    "config.tasks_rq.RQBackend",
+):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {
         name: {"URL": env("KINDRED_RQ_URL", default=env("REDIS_URL"))}
