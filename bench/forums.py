@@ -1,12 +1,14 @@
 """The forums at scale: a category of 10,000 topics and 200,000 posts.
 
-For the category page (page 1 and page 200), the front page, /forums/latest/
+For the category page (page 1, page 200 typed as ?page=200, and page 200 as
+its Next link on page 199 gives it: a keyset page), the front page, /forums/latest/
 and a topic page with 1,000 replies: SQL queries and the median time, uncached
 (cache cleared before each request) and cached, first with 100 topics in the
 category, then with 10,000. Then starting a topic and replying: queries each.
 """
 
 import random
+import re
 import statistics
 import time
 import uuid
@@ -120,10 +122,23 @@ def page_figures(urls):
     return figures
 
 
+def linked(category, number):
+    """The address of page `number` (or the last page, if fewer) as its Next
+    link on the page before it gives it: a keyset page (forums.views)."""
+    url = category.get_absolute_url()
+    pages = -(-category.topic_count // 30)
+    before = max(1, min(number, pages) - 1)
+    html = Client().get(url, {"page": before}).content.decode()
+    found = re.search(r'<a href="([^"]+)" rel="next">', html)
+    assert found, "no Next link"
+    return url + found.group(1).replace("&amp;", "&")
+
+
 def pages(category, topic):
     return {
         "category page 1": category.get_absolute_url(),
         "category page 200": category.get_absolute_url() + "?page=200",
+        "category page 200 by its link": linked(category, 200),
         "forum front page": reverse("forums:index"),
         "latest": reverse("forums:latest"),
         "topic, 1,000 replies": topic.get_absolute_url(),

@@ -8,12 +8,16 @@ migration 0002 (the comments engine cannot call the forums); what the forums
 themselves do (start, move, remove a topic) moves them here with F().
 """
 
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -162,16 +166,95 @@ class TopicQuerySet(models.QuerySet):
             *LISTED_FIELDS
         )
 
-    def page(self, start, stop):
+    def page(self, start, stop, count=None):
         """Rows start:stop of this ordered list, found through the listing index
-        on ids alone, then read with what a row shows: one query, and the deep
-        pages of a large category cost what the first does."""
-        ids = self.values("pk")[start:stop]
-        return (
-            self.model.objects.for_listing()
-            .filter(pk__in=ids)
-            .order_by(*self.query.order_by or self.model._meta.ordering)
+        on ids alone (an index-only scan that still steps over the entries
+        before them), then read with what a row shows: one query. Given the
+        list's length, a page past the middle is counted from the far end (the
+        same index read backwards), so the last page costs what the first does.
+        """
+        order = self._order()
+        if count is not None and start > count // 2:
+            backwards = [name.removeprefix("-") for name in order]
+            ids = self.order_by(*backwards).values("pk")
+            ids = ids[max(0, count - stop) : max(0, count - start)]
+        else:
+            ids = self.values("pk")[start:stop]
+        return self.model.objects.for_listing().filter(pk__in=ids).order_by(*order)
+
+    def _order(self):
+        return list(self.query.order_by or self.model._meta.ordering)
+
+    def next_to(self, cursor, size, *, forward=True):
+        """The `size` rows after (or, forward=False, before) the row whose sort
+        key is `cursor` (from `cursor_of`), in this list's order: a keyset page,
+        which starts where the index holds the cursor, so a page reached by its
+        Next or Previous link costs the same at any depth. None if the cursor
+        cannot be read (typed by hand): the caller falls back to page().
+        """
+        order = self._order()
+        fields = [name.removeprefix("-") for name in order]
+        assert all(name.startswith("-") for name in order), order
+        values = read_cursor(cursor, fields)
+        if values is None:
+            return None
+        table = self.model._meta.db_table
+        columns = ", ".join(
+            f'"{table}"."{self.model._meta.get_field(name).column}"' for name in fields
         )
+        marks = ", ".join(["%s"] * len(fields))
+        # One row comparison, which the listing index answers as a range.
+        beyond = RawSQL(
+            f"({columns}) {'<' if forward else '>'} ({marks})",
+            values,
+            output_field=models.BooleanField(),
+        )
+        rows = self.for_listing().filter(beyond)
+        if forward:
+            return list(rows.order_by(*order)[:size])
+        backwards = [name.removeprefix("-") for name in order]
+        return list(reversed(rows.order_by(*backwards)[:size]))
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def cursor_of(topic, fields):
+    """A row's sort key as URL text: booleans 0/1, times in microseconds."""
+    parts = []
+    for name in fields:
+        value = getattr(topic, name)
+        if isinstance(value, datetime):
+            value = (value - EPOCH) // timedelta(microseconds=1)
+        parts.append(str(int(value)))
+    return ".".join(parts)
+
+
+def read_cursor(text, fields):
+    """The values of a cursor_of() text for `fields`, or None if it is not one."""
+    parts = (text or "").split(".")
+    if len(parts) != len(fields) or len(text) > 100:
+        return None
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        return None
+    values = []
+    for name, number in zip(fields, numbers, strict=True):
+        if name == "is_pinned":
+            if number not in (0, 1):
+                return None
+            values.append(bool(number))
+        elif name in ("last_active", "created_at"):
+            try:
+                values.append(EPOCH + timedelta(microseconds=number))
+            except OverflowError:
+                return None
+        elif 0 < number < 2**63:
+            values.append(number)
+        else:
+            return None
+    return values
 
 
 class Topic(TopicModeration, models.Model):

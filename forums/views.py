@@ -25,7 +25,7 @@ from forums.forms import (
     TitleForm,
     TopicForm,
 )
-from forums.models import Category, CategoryFollow, Topic
+from forums.models import Category, CategoryFollow, Topic, cursor_of
 from forums.services import start_topic
 
 TOPICS_PER_PAGE = 30
@@ -37,11 +37,48 @@ def _topics_page(request, topics, count):
     paginator = Paginator(topics, TOPICS_PER_PAGE)
     paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
-    start = (page.number - 1) * TOPICS_PER_PAGE
-    page.object_list = with_new_replies(
-        request, topics.page(start, start + TOPICS_PER_PAGE)
-    )
+    rows = None
+    # Reached by its Next or Previous link, a page starts from the key of the
+    # row before (after) it: a keyset page, the same cost at any depth. A page
+    # number typed alone is found by counting through the index.
+    if page.number == _number(request.GET.get("page")):
+        for key, forward in (("after", True), ("before", False)):
+            if cursor := request.GET.get(key):
+                rows = topics.next_to(cursor, TOPICS_PER_PAGE, forward=forward)
+                break
+    if not rows:
+        start = (page.number - 1) * TOPICS_PER_PAGE
+        rows = topics.page(start, start + TOPICS_PER_PAGE, count)
+    page.object_list = with_new_replies(request, rows)
+    if page.object_list:
+        fields = [name.removeprefix("-") for name in topics._order()]
+        first, last = page.object_list[0], page.object_list[-1]
+        if page.has_previous():
+            page.previous_url = _page_link(
+                request, page.number - 1, "before", cursor_of(first, fields)
+            )
+        if page.has_next():
+            page.next_url = _page_link(
+                request, page.number + 1, "after", cursor_of(last, fields)
+            )
     return page
+
+
+def _number(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _page_link(request, number, key, cursor):
+    """?page=NUMBER&KEY=CURSOR, keeping the other parameters."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    query["page"] = number
+    query[key] = cursor
+    return "?" + query.urlencode()
 
 
 def with_new_replies(request, topics):

@@ -19,6 +19,10 @@ def page_url(context, number, param="page", anchor=""):
     """The current URL with another page number, keeping the other parameters;
     `param` names the number where a page has more than one list."""
     query = context["request"].GET.copy()
+    # A keyset cursor (the forums' after/before) belongs to one Next or
+    # Previous link: a page number link goes without it.
+    query.pop("after", None)
+    query.pop("before", None)
     query[param or "page"] = number
     return "?" + query.urlencode() + (f"#{anchor}" if anchor else "")
 
