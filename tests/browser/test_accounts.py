@@ -31,6 +31,7 @@ def test_newcomer_signs_up_confirms_and_logs_in(page, live_server, settings):
     page.goto(link)  # one click: no page asking to confirm again
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
+    page.get_by_text("Ana", exact=True).click()  # the menu under the name
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     page.get_by_role("link", name="Log in").click()
