@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import EmailChoice, Notification
+from accounts.models import FORMER_DOMAIN, EmailChoice, Notification
 from comments.models import Comment, Discussion, MemberNote, ModerationRecord, Report
 
 
@@ -64,9 +64,12 @@ def delete_account(member, *, keep_posts):
         if section.erase is not None:
             section.erase(member, keep_posts)
     end_sessions(member)
-    if member.avatar:
-        member.avatar.delete(save=False)
-    member.email = f"former-member-{member.pk}@deleted.invalid"
+    if picture := member.avatar.name:
+        # The file goes once the deletion is stored, not before.
+        storage = member.avatar.storage
+        transaction.on_commit(lambda: storage.delete(picture))
+        member.avatar = ""
+    member.email = f"former-member-{member.pk}@{FORMER_DOMAIN}"
     member.display_name = gettext("Former member")
     member.bio = member.role = ""
     member.email_choices = {}

@@ -51,6 +51,9 @@ class EmailChoice(models.TextChoices):
     OFF = "off", _("No email")
 
 
+# The address a deleted account keeps (unique, and never deliverable: RFC 6761).
+FORMER_DOMAIN = "deleted.invalid"
+
 # By default a member is emailed only when someone replies to them.
 EMAIL_DEFAULTS = {"reply": EmailChoice.NOW}
 
@@ -119,6 +122,12 @@ class User(AbstractUser):
         """The bell's number: one query on a partial index, once per request
         (request.user is one object for the whole request)."""
         return self.notifications.unread().count()
+
+    @property
+    def is_former_member(self):
+        """Whether this row is what remains of a deleted account
+        (accounts.member_data.delete_account)."""
+        return not self.is_active and self.email.endswith("@" + FORMER_DOMAIN)
 
     def get_full_name(self):
         return self.display_name

@@ -23,7 +23,12 @@ COMMENTS_PER_PAGE = 20
 
 
 def member(request, pk):
-    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    person = get_object_or_404(get_user_model(), pk=pk)
+    if person.is_former_member:
+        # Their posts may still link here: say what happened, not "not found".
+        return render(request, "accounts/former_member.html", status=410)
+    if not person.is_active:
+        raise Http404
     # What they said where this reader may read it, on any kind of page.
     said = (
         Comment.objects.visible_to(request)
@@ -168,7 +173,12 @@ def follow(request, discussion_id):
 @login_required
 def mute(request, pk):
     """Mute (mute=1) or unmute (mute=0) a member, then go back to `next`."""
-    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    person = get_object_or_404(get_user_model(), pk=pk)
+    if person.is_former_member:
+        # Their posts may still link here: say what happened, not "not found".
+        return render(request, "accounts/former_member.html", status=410)
+    if not person.is_active:
+        raise Http404
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, {request.get_host()}, require_https=request.is_secure()

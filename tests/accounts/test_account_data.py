@@ -212,6 +212,9 @@ def test_deleting_and_keeping_posts_shows_them_under_former_member(client, world
     assert "Former member" in page and "Ana on the article" in page
     assert ">Ana<" not in page
     assert other.get(reverse("accounts:settings")).status_code == 302
+    profile = client.get(ana.get_absolute_url())
+    assert profile.status_code == 410
+    assert "This member deleted their account." in profile.content.decode()
 
 
 def test_deleting_with_tombstones_keeps_threads_whole(client, world):
@@ -319,3 +322,23 @@ def test_the_settings_page_leads_to_download_and_deletion(client):
     assert page.status_code == 200
     assert "Download my data" in page.content.decode()
     assert 'name="password"' in page.content.decode()
+
+
+def test_the_picture_file_goes_with_the_account(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.accounts.test_profiles import picture, save_settings
+
+    ana = UserFactory(display_name="Ana")
+    client.force_login(ana)
+    save_settings(client, display_name="Ana", avatar=picture())
+    ana.refresh_from_db()
+    stored = ana.avatar.path
+    with open(stored, "rb"):
+        pass
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete(client, ana, "keep").status_code == 302
+    ana.refresh_from_db()
+    assert ana.avatar.name == ""
+    with pytest.raises(FileNotFoundError):
+        open(stored, "rb")
