@@ -7,9 +7,11 @@ import random
 import re
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils.text import slugify
 
 from comments.bulk import insert_thread
+from comments.models import Comment, Discussion, Reaction
 
 LINE = re.compile(r"(?P<indent> *)(?P<name>[^:]+?)(?P<guest> \(guest\))?: (?P<text>.+)")
 
@@ -128,3 +130,34 @@ def _someone(rng, members, guests, avoid):
             who, name = {"author": member}, member.display_name.split()[0]
         if name != avoid:
             return who, name
+
+
+# How often each reaction is left in the demo: support first, "Helpful" often
+# enough that "Most helpful" has something to sort.
+DEMO_REACTIONS = {"thinking": 3, "thanks": 3, "same": 2, "helpful": 3}
+
+
+def add_reactions(comments, members, *, seed, share=0.35, most=5):
+    """Reactions from `members` on about `share` of `comments` (up to `most`
+    each, never from the comment's author), the same for the same `seed`; the
+    comments' counts are set and their discussions' cached pages dropped.
+    Returns how many were left."""
+    rng = random.Random(seed)
+    kinds, weights = list(DEMO_REACTIONS), list(DEMO_REACTIONS.values())
+    rows, counts = [], {}
+    for comment in comments.order_by("pk").only("pk", "author_id", "discussion_id"):
+        if rng.random() >= share:
+            continue
+        others = [member for member in members if member.pk != comment.author_id]
+        for member in rng.sample(others, rng.randint(1, min(most, len(others)))):
+            kind = rng.choices(kinds, weights)[0]
+            rows.append(Reaction(comment_id=comment.pk, member=member, kind=kind))
+            tally = counts.setdefault((comment.pk, comment.discussion_id), {})
+            tally[kind] = tally.get(kind, 0) + 1
+    Reaction.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    for (pk, _discussion), tally in counts.items():
+        ordered = {kind: tally[kind] for kind in Reaction.Kind.values if kind in tally}
+        Comment.objects.filter(pk=pk).update(reaction_counts=ordered)
+    touched = {discussion for _pk, discussion in counts}
+    Discussion.objects.filter(pk__in=touched).update(version=F("version") + 1)
+    return len(rows)

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,7 +14,7 @@ from articles import demo
 from articles.management.commands.seed_demo import PEOPLE
 from articles.models import Article, Section, Tag
 from comments.demo import generated_rows, parse_outline
-from comments.models import Comment, Discussion
+from comments.models import Comment, Discussion, Reaction
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,21 @@ def test_the_comments_app_holds_no_demo_article():
     text = "\n".join(path.read_text("utf-8") for path in sources)
     for entry in demo.articles():
         assert entry["slug"] not in text and entry["title"] not in text
+
+
+def test_the_demo_has_reactions_that_match_their_counts(capsys, settings):
+    settings.DEBUG = True
+    seed(capsys)
+    assert Reaction.objects.count() >= 100
+    assert not Reaction.objects.filter(member=models.F("comment__author")).exists()
+    assert not Reaction.objects.filter(member__is_superuser=True).exists()
+    rows = {}
+    for comment_id, kind in Reaction.objects.values_list("comment_id", "kind"):
+        tally = rows.setdefault(comment_id, {})
+        tally[kind] = tally.get(kind, 0) + 1
+    stored = dict(
+        Comment.objects.exclude(reaction_counts={}).values_list("pk", "reaction_counts")
+    )
+    assert stored == rows
+    assert Reaction.objects.filter(comment__discussion__topic__isnull=False).exists()
+    assert Reaction.objects.filter(kind="helpful").count() >= 20

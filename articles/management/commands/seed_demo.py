@@ -16,7 +16,8 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from articles import demo
 from articles.models import Article, Section, Tag
-from comments.demo import add_generated, add_written
+from comments.demo import add_generated, add_reactions, add_written
+from comments.models import Comment
 from forums.seed import seed_forums
 
 # (role, email, display name, bio, staff, superuser, group)
@@ -187,6 +188,12 @@ class Command(BaseCommand):
             members = [p for role, p, _ in people if role != "admin"]
             count = self.create_discussions(articles, members)
             seed_forums()
+            # Everyone but the administrator reacts here and there, in the
+            # articles' discussions and the forums alike.
+            reactors = list(
+                get_user_model().objects.filter(is_active=True, is_superuser=False)
+            )
+            add_reactions(Comment.objects.published(), reactors, seed=9)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content loaded: {Section.objects.count()} sections, "
