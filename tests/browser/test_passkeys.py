@@ -41,6 +41,14 @@ def log_in_with_password(page, base, email):
     expect(page.get_by_role("navigation", name="Your account")).to_be_visible()
 
 
+def log_out(page, name):
+    page.get_by_role("navigation", name="Your account").get_by_text(
+        name, exact=True
+    ).click()  # the menu under the member's name
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
 def check(page):
     assert_accessible(page)
     assert small_targets(page, within="main", skip=NOT_TARGETS) == []
@@ -77,14 +85,14 @@ def test_a_member_adds_a_passkey_logs_in_with_it_and_removes_it(
     key = Authenticator.objects.get(user=ana, type=Authenticator.Type.WEBAUTHN)
     assert key.wrap().is_passwordless is True
 
-    page.get_by_role("button", name="Log out").click()
+    log_out(page, "Ana")
     page.goto(base + reverse("account_login"))
     check(page)
     page.get_by_role("button", name="Log in with a passkey").click()
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Ana")
 
     # With a passkey, the password alone is no longer enough.
-    page.get_by_role("button", name="Log out").click()
+    log_out(page, "Ana")
     page.goto(base + reverse("account_login"))
     page.get_by_label("Email").fill(ana.email)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
