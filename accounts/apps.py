@@ -13,4 +13,5 @@ class AccountsConfig(AppConfig):
         from comments.views.reading import READER_PASSES
 
         AFTER_TRANSITION.append(comment_moved)
-        READER_PASSES.append(fold_muted)
+        # Before the New marks: "Next new comment" never leads to a folded post.
+        READER_PASSES.insert(0, fold_muted)

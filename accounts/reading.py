@@ -3,7 +3,8 @@
 JavaScript), and every other member's post offers a Mute button.
 
 A reader pass (comments.views.reading.READER_PASSES, joined in
-AccountsConfig.ready()): one query, the ids the reader muted.
+AccountsConfig.ready() before the New marks, which then point to no folded
+post): one query, the ids the reader muted.
 """
 
 from django.middleware.csrf import get_token
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Mute
 from comments.rendering import SAMPLE_ID
-from comments.views.passes import add_action, items, rewrite_cards
+from comments.views.passes import FOLDED, add_action, add_class, items, rewrite_cards
 
 
 def fold_muted(reading):
@@ -56,7 +57,7 @@ def fold_muted(reading):
             return add_action(card, button(item, mute=True))
 
         def fold(card):
-            card = add_action(card, button(item, mute=False))
+            card = add_class(add_action(card, button(item, mute=False)), FOLDED)
             at = card.find("<article")
             return (
                 f'{card[:at]}<details class="muted-post">{summary}{card[at:]}</details>'

@@ -21,6 +21,10 @@ from comments.rendering import moment_number
 
 ITEM_RE = re.compile(r'<li id="comment-(\d+)"([^>]*)>')
 DATA_RE = re.compile(r' data-(at|by)="(\d+)"')
+CLASS_RE = re.compile(r' class="([^"]*)"')
+# The class of a comment a pass folded away for this reader (a muted member's):
+# the later passes leave it be, and no "Next new comment" leads to it.
+FOLDED = "is-folded"
 CARD_END = "</article>"
 ACTIONS_END = "</ul></article>"
 
@@ -44,16 +48,19 @@ class Item:
     pk: int
     at: int | None
     by: int | None
+    folded: bool = False
 
 
 def items(html):
     """The comments of a thread's HTML, in display order."""
     for match in ITEM_RE.finditer(html):
         data = dict(DATA_RE.findall(match.group(2)))
+        classes = CLASS_RE.search(match.group(2))
         yield Item(
             pk=int(match.group(1)),
             at=int(data["at"]) if "at" in data else None,
             by=int(data["by"]) if "by" in data else None,
+            folded=bool(classes) and FOLDED in classes.group(1).split(),
         )
 
 
@@ -106,7 +113,10 @@ def mark_new(reading):
     new = [
         item.pk
         for item in items(reading.html)
-        if item.at is not None and item.at > after and item.by != member.pk
+        if item.at is not None
+        and item.at > after
+        and item.by != member.pk
+        and not item.folded
     ]
     if not new:
         return

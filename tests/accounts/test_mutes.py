@@ -1,14 +1,18 @@
 """Muting a member: their posts fold away for the muter, and they send the muter
 no notifications."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Follow, Mute, Notification
 from accounts.notifications import notify
+from comments.models import Visit
 from comments.services import react_to_comment
 from comments.views import reading
 from tests.comments.make import comment
@@ -175,3 +179,19 @@ def test_a_muted_members_reaction_does_not_notify(
         react_to_comment(comment=said, member=vic, kind="thinking")
     assert callbacks == []
     assert not Notification.objects.exists()
+
+
+def test_a_folded_post_is_not_pointed_to_as_new(client, people):
+    rosa, vic = people
+    article = ArticleFactory()
+    client.force_login(rosa)
+    client.get(article.get_absolute_url())  # a first visit
+    Visit.objects.update(seen_at=timezone.now() - timedelta(hours=1))
+    loud = comment(article.discussion, author=vic, body="Loud")
+    calm = comment(article.discussion, author=UserFactory(), body="Calm")
+    Mute.objects.create(muter=rosa, muted=vic)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "1 new comment on this page" in html
+    assert f'href="#comment-{calm.pk}">Next new comment' in html
+    assert "New</strong>" not in card(html, loud.pk)
+    assert "is-folded" in card(html, loud.pk)

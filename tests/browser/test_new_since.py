@@ -58,7 +58,8 @@ def test_the_keyboard_goes_from_new_comment_to_new_comment(page, live_server, sc
     article, rosa, said = scene
     sign_in(page, live_server, rosa)
     page.goto(live_server.url + article.get_absolute_url())
-    expect(page.get_by_text("3 new comments on this page since your last visit."))
+    # Vic's post is folded away for Rosa: no "Next new comment" leads to it.
+    expect(page.get_by_text("2 new comments on this page since your last visit."))
     top = page.locator("#new-comments").get_by_role("link", name="Next new comment")
     top.focus()
     page.keyboard.press("Enter")
@@ -66,7 +67,7 @@ def test_the_keyboard_goes_from_new_comment_to_new_comment(page, live_server, sc
     following = page.locator(f"#comment-{said['first'].pk} > article")
     following.get_by_role("link", name="Next new comment").focus()
     page.keyboard.press("Enter")
-    assert page.url.endswith(f"#comment-{said['loud'].pk}")
+    assert page.url.endswith(f"#comment-{said['last'].pk}")
     # The muted member's post opens from its summary, by keyboard too.
     summary = page.get_by_text("Post by a muted member")
     summary.focus()
