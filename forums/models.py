@@ -16,8 +16,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Func, Q, Value
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -198,25 +198,22 @@ class TopicQuerySet(models.QuerySet):
         values = read_cursor(cursor, fields)
         if values is None:
             return None
-        table = self.model._meta.db_table
-        columns = ", ".join(
-            f'"{table}"."{self.model._meta.get_field(name).column}"' for name in fields
+        # One row comparison, which the listing index answers as a range: the
+        # ids first (LIMIT inside), then the rows, as page() does, so that the
+        # planner never joins the names of every row beyond the cursor.
+        compare = LessThan if forward else GreaterThan
+        beyond = compare(
+            Func(*[F(name) for name in fields], function="ROW", output_field=KEY),
+            Func(*[Value(v) for v in values], function="ROW", output_field=KEY),
         )
-        marks = ", ".join(["%s"] * len(fields))
-        # One row comparison, which the listing index answers as a range.
-        beyond = RawSQL(
-            f"({columns}) {'<' if forward else '>'} ({marks})",
-            values,
-            output_field=models.BooleanField(),
-        )
-        rows = self.for_listing().filter(beyond)
-        if forward:
-            return list(rows.order_by(*order)[:size])
-        backwards = [name.removeprefix("-") for name in order]
-        return list(reversed(rows.order_by(*backwards)[:size]))
+        direction = order if forward else [name.removeprefix("-") for name in order]
+        ids = self.filter(beyond).order_by(*direction).values("pk")[:size]
+        rows = self.model.objects.for_listing().filter(pk__in=ids).order_by(*order)
+        return list(rows)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+KEY = models.Field()  # a ROW(...) of sort keys has no type of its own
 
 
 def cursor_of(topic, fields):
