@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Mute
 from articles.models import Article
 from comments import drafting
 from comments.markup import render_markup
@@ -83,13 +84,17 @@ def _page_link(request, number, key, cursor):
 
 def with_new_replies(request, topics):
     """The topics, each with `new_replies`: how many replies others posted since
-    this member last read it (0 for a topic they never opened, and for guests).
-    One query for the whole list, none for guests."""
+    this member last read it (0 for a topic they never opened, and for guests),
+    not counting members they muted. One query for the whole list, none for
+    guests."""
     topics = list(topics)
     counts = {}
     if request.user.is_authenticated and topics:
         discussions = [topic.discussion_id for topic in topics]
-        counts = Visit.objects.new_counts(request.user, discussions)
+        muted = Mute.objects.filter(muter=request.user).values("muted_id")
+        counts = Visit.objects.new_counts(
+            request.user, discussions, hidden_authors=muted
+        )
     for topic in topics:
         topic.new_replies = counts.get(topic.discussion_id, 0)
     return topics

@@ -49,10 +49,11 @@ class VisitQuerySet(models.QuerySet):
             )
             return cursor.fetchone()[0]
 
-    def new_counts(self, member, discussion_ids):
+    def new_counts(self, member, discussion_ids, hidden_authors=None):
         """{discussion id: comments published by others since `member` last
-        read it}, for the discussions they have read: one query."""
-        rows = (
+        read it}, for the discussions they have read: one query. Comments by
+        `hidden_authors` (ids, or a subquery of them) are not counted."""
+        comments = (
             Comment.objects.published()
             .filter(
                 discussion_id__in=discussion_ids,
@@ -60,10 +61,10 @@ class VisitQuerySet(models.QuerySet):
                 created_at__gt=F("discussion__visits__seen_at"),
             )
             .exclude(author=member)
-            .values("discussion_id")
-            .annotate(count=Count("pk"))
-            .order_by()
         )
+        if hidden_authors is not None:
+            comments = comments.exclude(author__in=hidden_authors)
+        rows = comments.values("discussion_id").annotate(count=Count("pk")).order_by()
         return {row["discussion_id"]: row["count"] for row in rows}
 
 

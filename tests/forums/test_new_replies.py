@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import forums.views
+from accounts.models import Mute
 from tests.forums import make
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,14 @@ def test_the_counts_cost_a_list_one_query_however_many_topics_were_read(
     monkeypatch.setattr(forums.views, "with_new_replies", lambda request, t: list(t))
     without = count_queries(client, url)
     assert none_read == all_read == without + 1
+
+
+def test_replies_by_a_muted_member_are_not_counted(client, reader):
+    topic = make.topic()
+    client.get(topic.get_absolute_url())
+    loud = make.verified(display_name="Vic")
+    Mute.objects.create(muter=reader, muted=loud)
+    make.reply(topic, author=loud, body="Loud")
+    make.reply(topic, body="Calm")
+    html = client.get(topic.category.get_absolute_url()).content.decode()
+    assert "1 new reply" in row(html, topic)
