@@ -38,8 +38,10 @@ def account(request):
             logout(request)
             messages.success(request, _("Your account was deleted. Goodbye."))
             return redirect("articles:home")
-        elif {"password", "code"} & set(form.errors):
-            confirmation.count_wrong_try(member)
+        elif any(
+            request.POST.get(name) for name in {"password", "code"} & set(form.errors)
+        ):
+            confirmation.count_wrong_try(member)  # a wrong answer, not a blank one
     context = {
         "form": form,
         "needs_code": "code" in form.fields,
