@@ -161,6 +161,29 @@ def with_range(compared):
     return f"{compared['ratio']} [{compared['ratio_min']}-{compared['ratio_max']}]"
 
 
+def line(row):
+    thread_, page_, reply = row["thread"], row["page"], row["reply"]
+    return " | ".join(
+        str(value)
+        for value in (
+            f"{row['comments']:,}",
+            row["queries_anonymous"],
+            row["queries_member"],
+            row["thread_kb"],
+            thread_["fast_ms"],
+            thread_["slow_ms"],
+            with_range(thread_),
+            row["page_kb"],
+            page_["fast_ms"],
+            page_["slow_ms"],
+            with_range(page_),
+            row["page_cached_ms"],
+            f"{reply['median_ms']} ({'/'.join(map(str, reply['queries']))})",
+            f"{row['load_before']}/{row['load_after']}",
+        )
+    )
+
+
 def ratio(rows, key, big, small):
     by_size = {row["comments"]: row for row in rows}
     if big not in by_size or small not in by_size:
@@ -176,10 +199,6 @@ def run():
         "COMMENTS_RATE_SECONDS": 0,
     }
     ModerationSettings.objects.create(hold_first_comments=False)
-    try:
-        rows = [measure(size) for size in SIZES]
-    finally:
-        settings.KINDRED = kindred
     print(
         "Article page, whole discussion on one page, uncached. thread = fetch + "
         "render of the comments; baseline = bench/baseline.py, a Django template "
@@ -188,35 +207,19 @@ def run():
         "Median ms (rounds timed in turns); ratio = baseline ÷ ours, [range of the "
         "paired ratios]; load = 1-minute load average before/after."
     )
-    header = (
+    print(
         "comments | queries anon | queries member | thread KB | thread ms | "
         "baseline ms | ratio [range] | page KB | page ms | page with baseline ms | "
-        "ratio [range] | cached page ms | reply ms (queries) | load"
+        "ratio [range] | cached page ms | reply ms (queries) | load",
+        flush=True,
     )
-    print(header)
-    for row in rows:
-        thread_, page_, reply = row["thread"], row["page"], row["reply"]
-        print(
-            " | ".join(
-                str(value)
-                for value in (
-                    f"{row['comments']:,}",
-                    row["queries_anonymous"],
-                    row["queries_member"],
-                    row["thread_kb"],
-                    thread_["fast_ms"],
-                    thread_["slow_ms"],
-                    with_range(thread_),
-                    row["page_kb"],
-                    page_["fast_ms"],
-                    page_["slow_ms"],
-                    with_range(page_),
-                    row["page_cached_ms"],
-                    f"{reply['median_ms']} ({'/'.join(map(str, reply['queries']))})",
-                    f"{row['load_before']}/{row['load_after']}",
-                )
-            )
-        )
+    rows = []
+    try:
+        for size in SIZES:  # each line as soon as it is measured
+            rows.append(measure(size))
+            print(line(rows[-1]), flush=True)
+    finally:
+        settings.KINDRED = kindred
     growth = {
         "thread_20000_1000": ratio(rows, "thread", 20000, 1000),
         "page_20000_1000": ratio(rows, "page", 20000, 1000),
