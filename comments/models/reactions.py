@@ -5,7 +5,10 @@ kind (`Comment.reaction_counts`, {kind: number}), set again from the rows
 whenever they change, so that rendering a thread reads no reaction rows at all.
 """
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
@@ -73,3 +76,18 @@ def counts_words(counts):
             )
             parts.append(template % {"count": number, "label": kind.label})
     return " · ".join(parts)
+
+
+def reacting_too_fast(member):
+    """Count one change of reaction against the member's current minute; True
+    past KINDRED["REACTIONS_PER_MINUTE"] (30). Each change renders the
+    discussion's pages afresh for every reader, so a script flipping buttons
+    must not keep them from the cache."""
+    limit = settings.KINDRED.get("REACTIONS_PER_MINUTE", 30)
+    key = f"reactions:pace:{member.pk}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between the two calls
+        count = 1
+    return count > limit

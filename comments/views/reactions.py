@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from comments import rendering
 from comments.models import Comment
-from comments.models.reactions import Kind, counts_words
+from comments.models.reactions import Kind, counts_words, reacting_too_fast
 from comments.services import react_to_comment
 from comments.views.notices import tell_beside
 from comments.views.reading import posting_block
@@ -40,11 +40,17 @@ def reaction(request, pk):
     take_back = "take_back" in request.POST
     kind = request.POST.get("take_back" if take_back else "kind")
     refusal = posting_block(request, comment.discussion)
+    status = 400
     if not refusal and kind not in Kind.values:
         refusal = _("Choose one of the reactions.")
+    if not refusal and reacting_too_fast(request.user):
+        refusal = _(
+            "You changed reactions many times this minute; please wait a minute."
+        )
+        status = 429
     if refusal:
         if wants_json(request):
-            return JsonResponse({"message": str(refusal)}, status=400)
+            return JsonResponse({"message": str(refusal)}, status=status)
         tell_beside(request, comment, refusal)
         return redirect(back_to(request, comment))
     now = react_to_comment(

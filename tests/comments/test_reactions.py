@@ -1,6 +1,7 @@
 """Reactions: four words a member leaves on a comment without typing."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -327,3 +328,24 @@ def test_a_form_sent_twice_leaves_one_reaction_and_takes_back_once(client, post)
     react(client, post, "helpful")
     react(client, post, "same", take_back=True)  # sent from an older page
     assert Reaction.objects.get().kind == "helpful"
+
+
+def test_a_member_changing_reactions_too_often_is_asked_to_wait(
+    client, article, post, settings
+):
+    settings.KINDRED = {**settings.KINDRED, "REACTIONS_PER_MINUTE": 3}
+    client.force_login(UserFactory())
+    minute = 1_800_000_000 // 60 * 60
+    with mock.patch("time.time", return_value=minute + 5):
+        for kind in ["same", "helpful", "thanks"]:
+            react(client, post, kind)
+        refused = react(client, post, "thinking", HTTP_ACCEPT="application/json")
+        assert refused.status_code == 429
+        assert "please wait a minute" in refused.json()["message"]
+        react(client, post, "thinking")  # without JavaScript: said beside it
+        html = page(client, article.get_absolute_url())
+        assert "please wait a minute" in html
+    assert Reaction.objects.get().kind == "thanks"
+    with mock.patch("time.time", return_value=minute + 65):
+        react(client, post, "thinking")
+    assert Reaction.objects.get().kind == "thinking"
