@@ -10,7 +10,9 @@ forget it in one place and not the other.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
@@ -82,14 +84,15 @@ def delete_account(member, *, keep_posts):
 
 
 def end_sessions(member):
-    """Delete every stored session of `member`. Sessions are not indexed by user,
-    so each is decoded; a deletion is rare, and the emptied password would end
-    them at their next request anyway (Django checks the session's hash)."""
-    ended = []
+    """Delete every stored session of `member`, through the session engine so
+    that a cached copy goes too (cached_db with Redis). Sessions are not indexed
+    by user, so each row is decoded; a deletion is rare, and the emptied
+    password would end them at their next request anyway (Django checks the
+    session's hash)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     for session in Session.objects.iterator(chunk_size=500):
         if session.get_decoded().get("_auth_user_id") == str(member.pk):
-            ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
+            store.delete(session.session_key)
 
 
 def when(moment):

@@ -342,3 +342,17 @@ def test_the_picture_file_goes_with_the_account(
     assert ana.avatar.name == ""
     with pytest.raises(FileNotFoundError):
         open(stored, "rb")
+
+
+def test_cached_sessions_end_too(client, settings):
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    ana = UserFactory()
+    other = Client()
+    other.force_login(ana)
+    key = other.session.session_key
+    assert SessionStore(session_key=key).load().get("_auth_user_id") == str(ana.pk)
+    assert delete(client, ana, "keep").status_code == 302
+    assert SessionStore(session_key=key).load() == {}
+    assert not Session.objects.filter(session_key=key).exists()
