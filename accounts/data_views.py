@@ -54,12 +54,26 @@ def account(request):
 @login_required
 def export(request):
     """Everything they wrote and everything kept about them, as one JSON file."""
-    data = member_data.export(request.user)
+    data = with_full_addresses(member_data.export(request.user), request)
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = f"kindred-{request.user.pk}-{timezone.now():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def with_full_addresses(data, request):
+    """The file is read away from the site: every "url" becomes a full address."""
+    if isinstance(data, dict):
+        return {
+            key: request.build_absolute_uri(value)
+            if key in ("url", "picture") and isinstance(value, str)
+            else with_full_addresses(value, request)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [with_full_addresses(value, request) for value in data]
+    return data
 
 
 @require_POST

@@ -121,6 +121,9 @@ def test_the_export_holds_exactly_the_members_data(client, world):
     texts = [c["text"] for c in data["comments"]]
     assert len(texts) == 4 and all(t.startswith("Ana") for t in texts)
     assert [t["title"] for t in data["topics"]] == ["Ana's topic"]
+    assert data["topics"][0]["url"] == "http://testserver" + (
+        world["topic"].get_absolute_url()
+    )
     assert [f["where"] for f in data["follows"]] == ["Ben's topic"]
     assert data["reactions"] == [
         {
