@@ -45,7 +45,8 @@ def queue_depths() -> dict[str, int]:
     """Tasks waiting to run, by queue, on whichever backend runs them."""
     backend = task_backends["default"]
     queues = sorted(backend.queues) or ["default"]
-    if type(backend).__module__.startswith("django_tasks_rq"):
+    # django-tasks-rq's backend or a subclass of it (config/tasks_rq.py).
+    if any(c.__module__.startswith("django_tasks_rq") for c in type(backend).__mro__):
         import django_rq  # noqa: PLC0415 (only the RQ backend needs Redis)
 
         return {name: django_rq.get_queue(name).count for name in queues}

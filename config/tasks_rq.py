@@ -7,15 +7,23 @@ django-tasks-rq backend enqueues without any. Every Kindred task can run twice
 without harm (README, "Background work"), so each job gets ABANDONED_RETRIES,
 and the workers (Worker below) do their maintenance every 30 s instead of 10
 minutes, so that a dead worker's task is taken up again within about two minutes.
+
+The workers run each task in their own process (RQ's SimpleWorker) rather than
+in a fork per task: a fork of a Django process per notification kept two
+workers from keeping up with 40 members posting on this machine (the load test's
+queue grew by hundreds). Killing the worker still kills the task under way, which
+the retries above take care of. Between tasks the worker drops a database
+connection that broke (a restart of PostgreSQL), as Django does between requests.
 """
 
+from django.db import close_old_connections
 from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
 from rq import Retry
 from rq.job import Callback, JobStatus
-from rq.worker import Worker as RQWorker
+from rq.worker import SimpleWorker
 
 ABANDONED_RETRIES = 3
 MAINTENANCE_SECONDS = 30
@@ -62,7 +70,14 @@ class RQBackend(rq_backend.RQBackend):
         return task_result
 
 
-class Worker(RQWorker):
+class Worker(SimpleWorker):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("maintenance_interval", MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
+
+    def execute_job(self, job, queue):
+        close_old_connections()
+        try:
+            return super().execute_job(job, queue)
+        finally:
+            close_old_connections()

@@ -466,13 +466,14 @@ def supervise(name: str, args: list[str]) -> None:
     pidfile(f"{name}.child").unlink(missing_ok=True)
 
 
-def nginx_conf() -> Path:
+def nginx_conf(down: frozenset[int] = frozenset()) -> Path:
     prefix = STACK / "nginx"
     for sub in ("", "tmp"):
         (prefix / sub).mkdir(exist_ok=True)
     user = pwd.getpwuid(ROOT.stat().st_uid).pw_name
     servers = "\n".join(
-        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s"
+        + (" down;" if port in down else ";")
         for port in APP_PORTS
     )
     env = app_env()
@@ -506,7 +507,9 @@ http {{
 
     upstream kindred {{
         # Passive health checks: an app server that fails a request (refused,
-        # timed out) is left out for fail_timeout, then tried again.
+        # timed out) is left out for fail_timeout, then tried again. Active
+        # ones: `stack.py healthwatch` marks "down" a server whose
+        # /healthz/ready fails, and reloads.
 {servers}
         keepalive 16;
     }}
@@ -558,6 +561,36 @@ def start_nginx() -> None:
     wait_for(f"http://127.0.0.1:{PORT}/healthz/ready")
 
 
+def ready(port: int) -> bool:
+    try:
+        url = f"http://127.0.0.1:{port}/healthz/ready"
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def healthwatch(interval: float = 2.0) -> None:
+    """The balancer's active health checks (nginx's own are in its commercial
+    edition): every `interval` seconds ask each app server's readiness, and
+    take out of nginx's upstream those that are not ready, unless none is,
+    when nginx keeps them all (anonymous reads may still work from the
+    replica, and a 503 page beats a 502)."""
+    nginx = _which("nginx")
+    down: frozenset[int] = frozenset()
+    while True:
+        unready = frozenset(port for port in APP_PORTS if not ready(port))
+        wanted = unready if len(unready) < len(APP_PORTS) else frozenset()
+        if wanted != down:
+            conf = nginx_conf(wanted)
+            subprocess.run(
+                [nginx, "-c", str(conf), "-p", str(conf.parent), "-s", "reload"]
+            )
+            print(f"healthwatch: down {sorted(wanted) or 'none'}", flush=True)
+            down = wanted
+        time.sleep(interval)
+
+
 def stop_nginx() -> None:
     pid = read_pid("nginx")
     if pid:
@@ -592,6 +625,10 @@ def start() -> None:
     for number in range(1, WORKERS + 1):
         start_worker(number)
     start_nginx()
+    if not read_pid("healthwatch"):
+        spawn(
+            "healthwatch", [str(PY), str(ROOT / "scripts" / "stack.py"), "healthwatch"]
+        )
     log(f"Kindred is at http://127.0.0.1:{PORT}/ (make stack-stop stops it)")
     status()
 
@@ -599,6 +636,7 @@ def start() -> None:
 def stop(purge: bool = False) -> None:
     """Stops every part; with purge, also removes the replica (and its slot on
     the primary) and Redis's data."""
+    terminate("healthwatch")
     stop_nginx()
     for number in range(1, WORKERS + 1):
         terminate(f"worker{number}")
@@ -620,6 +658,7 @@ def stop(purge: bool = False) -> None:
 def status() -> None:
     names = [
         "nginx",
+        "healthwatch",
         *(f"app{n}" for n in range(1, len(APP_PORTS) + 1)),
         *(f"worker{n}" for n in range(1, WORKERS + 1)),
         "redis",
@@ -644,6 +683,8 @@ def main(argv: list[str]) -> None:
         start_app(int(argv[2]))
     elif command == "stop-app":
         terminate(f"app{argv[2]}")
+    elif command == "healthwatch":
+        healthwatch()
     elif command == "supervise":
         supervise(argv[2], argv[3:])
     elif command == "env":

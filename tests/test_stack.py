@@ -176,6 +176,26 @@ def test_the_stack_serves_reads_from_the_replica_and_shows_a_write_at_once(
         assert text in landed.read().decode()
     assert text in browser.open(SITE + article_url).read().decode()
 
+    # The balancer's active health checks: an app server that is not ready is
+    # taken out of nginx's upstream, and the site answers from the other.
+    conf = Path(STACK["STACK_DIR"]) / "nginx" / "nginx.conf"
+    first = STACK["STACK_APP_PORTS"].split(",")[0]
+    assert stack("stop-app", "1").returncode == 0
+    deadline = time.monotonic() + 20
+    while f"127.0.0.1:{first} max_fails=1 fail_timeout=5s down;" not in (
+        conf.read_text()
+    ):
+        assert time.monotonic() < deadline, "nginx kept the stopped app server"
+        time.sleep(0.5)
+    for _ in range(4):
+        with urlopen(SITE + article_url) as response:
+            assert response.status == 200
+    assert stack("start-app", "1").returncode == 0
+    deadline = time.monotonic() + 20
+    while "down;" in conf.read_text():
+        assert time.monotonic() < deadline, "nginx never took the app server back"
+        time.sleep(0.5)
+
     # The replica has it too, a moment later.
     deadline = time.monotonic() + 10
     while not on_replica(

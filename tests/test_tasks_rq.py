@@ -32,6 +32,17 @@ def test_every_job_is_enqueued_with_retries_for_a_dead_worker():
 
 
 def test_workers_look_for_abandoned_jobs_every_30_seconds():
-    with mock.patch("rq.worker.Worker.__init__", return_value=None) as init:
+    with mock.patch("rq.worker.SimpleWorker.__init__", return_value=None) as init:
         Worker(["default"])
     assert init.call_args.kwargs["maintenance_interval"] == MAINTENANCE_SECONDS == 30
+
+
+def test_readiness_counts_the_queue_in_redis_for_the_subclass_too():
+    queue = mock.MagicMock(count=4)
+    with (
+        override_settings(**RQ),
+        mock.patch("django_rq.get_queue", return_value=queue),
+    ):
+        from config.health import queue_depths
+
+        assert queue_depths() == {"default": 4}
