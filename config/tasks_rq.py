@@ -16,21 +16,38 @@ the retries above take care of. Between tasks the worker drops a database
 connection that broke (a restart of PostgreSQL), as Django does between requests.
 """
 
+import time
+
 from django.db import close_old_connections
 from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Retry
 from rq.job import Callback, JobStatus
 from rq.worker import SimpleWorker
 
 ABANDONED_RETRIES = 3
 MAINTENANCE_SECONDS = 30
+# Redis restarting (refusing, then "loading the dataset") when a comment's
+# transaction commits: the task is enqueued once Redis answers, for up to this
+# long, rather than lost (the load test lost 4 reply notifications that way).
+ENQUEUE_PATIENCE_SECONDS = 15
 
 
 class RQBackend(rq_backend.RQBackend):
     def enqueue(self, task, args, kwargs):
+        give_up_at = time.monotonic() + ENQUEUE_PATIENCE_SECONDS
+        while True:
+            try:
+                return self._enqueue(task, args, kwargs)
+            except RedisConnectionError:
+                if time.monotonic() > give_up_at:
+                    raise
+                time.sleep(0.5)
+
+    def _enqueue(self, task, args, kwargs):
         """django-tasks-rq's enqueue, with retries."""
         import django_rq  # noqa: PLC0415 (settings must be ready)
 

@@ -59,6 +59,7 @@ POST_EVERY = 16.0
 RUN = uuid.uuid4().hex[:8]
 PASSWORD = f"load test {RUN} password"
 COMMENT_URL = re.compile(r"/comments/(\d+)/")
+STALE = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
 
 SETUP = """
 import json
@@ -110,13 +111,6 @@ class Browser:
         self.address = address
 
     def request(self, method, path, fields=None, timeout=30):
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(
-                "127.0.0.1",
-                stack.PORT,
-                timeout=timeout,
-                source_address=(self.address, 0),
-            )
         headers = {"Host": f"127.0.0.1:{stack.PORT}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -125,12 +119,15 @@ class Browser:
             body = urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            content = response.read()
+            response, content = self._send(method, path, body, headers, timeout)
+        except STALE:
+            # A kept-alive connection the server had closed (nginx reloaded,
+            # an idle timeout): the request never reached it. Browsers send
+            # it again on a new connection, and so does this.
+            self.close()
+            response, content = self._send(method, path, body, headers, timeout)
         except Exception:
-            self.conn.close()
-            self.conn = None
+            self.close()
             raise
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -143,6 +140,27 @@ class Browser:
             self.conn.close()
             self.conn = None
         return response.status, response, content
+
+    def _send(self, method, path, body, headers, timeout=30):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(
+                "127.0.0.1",
+                stack.PORT,
+                timeout=timeout,
+                source_address=(self.address, 0),
+            )
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            return response, response.read()
+        except Exception:
+            self.close()
+            raise
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
 
     def log_in(self, email):
         self.request("GET", "/accounts/login/")

@@ -564,7 +564,7 @@ def start_nginx() -> None:
 def ready(port: int) -> bool:
     try:
         url = f"http://127.0.0.1:{port}/healthz/ready"
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
     except OSError:
         return False
@@ -578,8 +578,21 @@ def healthwatch(interval: float = 2.0) -> None:
     replica, and a 503 page beats a 502)."""
     nginx = _which("nginx")
     down: frozenset[int] = frozenset()
+    # A server is taken out after 3 failed checks in a row and back after 2
+    # good ones: a check slowed by a burst of load must not reload nginx.
+    failures = dict.fromkeys(APP_PORTS, 0)
+    successes = dict.fromkeys(APP_PORTS, 0)
     while True:
-        unready = frozenset(port for port in APP_PORTS if not ready(port))
+        for port in APP_PORTS:
+            if ready(port):
+                failures[port], successes[port] = 0, successes[port] + 1
+            else:
+                failures[port], successes[port] = failures[port] + 1, 0
+        unready = frozenset(
+            port
+            for port in APP_PORTS
+            if failures[port] >= 3 or (port in down and successes[port] < 2)
+        )
         wanted = unready if len(unready) < len(APP_PORTS) else frozenset()
         if wanted != down:
             conf = nginx_conf(wanted)

@@ -46,3 +46,25 @@ def test_readiness_counts_the_queue_in_redis_for_the_subclass_too():
         from config.health import queue_depths
 
         assert queue_depths() == {"default": 4}
+
+
+def test_a_task_waits_for_redis_restarting_rather_than_being_lost():
+    from redis.exceptions import BusyLoadingError, ConnectionError
+
+    queue = mock.MagicMock()
+    queue.create_job.side_effect = [
+        ConnectionError("refused"),
+        BusyLoadingError("Redis is loading the dataset in memory"),
+        mock.DEFAULT,
+    ]
+    with (
+        override_settings(**RQ),
+        mock.patch("django_rq.get_queue", return_value=queue),
+        mock.patch("config.tasks_rq.time.sleep") as slept,
+    ):
+        from django_tasks import task_backends
+
+        task_backends["default"].enqueue(notify_comment, [7], {})
+    assert queue.create_job.call_count == 3
+    assert slept.call_count == 2
+    queue.enqueue_job.assert_called_once()
