@@ -165,7 +165,8 @@ def test_member_page_lists_what_they_said_in_public(client, django_assert_num_qu
     assert "Held words" not in html and "Said on a draft" not in html
     for n in range(30):
         comment(public.discussion, author=user, body=f"More words {n}")
-    with django_assert_num_queries(3):  # the person, the count, the list
+    # the person, the count of comments, of topics (none here), the list
+    with django_assert_num_queries(4):
         html = client.get(user.get_absolute_url()).content.decode()
     assert "31 comments" in html and "Page 1 of 2" in html
     assert "More words 29" in html and "More words 9" not in html  # newest first
