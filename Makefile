@@ -108,5 +108,5 @@ restore: db
 # Readers, 40 posters and six faults against `make stack` for LOADTEST_SECONDS
 # (300), with a ledger of every write and the checks (scripts/loadtest.py).
 loadtest: $(STAMP)
-	@$(PY) scripts/stack.py status | grep -q "nginx    running" || $(PY) scripts/stack.py start
+	@$(PY) scripts/stack.py status | grep "nginx    running" > /dev/null || $(PY) scripts/stack.py start
 	$(PY) scripts/loadtest.py
