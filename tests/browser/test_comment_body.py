@@ -9,9 +9,7 @@ from tests.factories import ArticleFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_numbered_list_in_a_comment_has_numbers_and_no_thread_line(
-    page, live_server
-):
+def test_a_numbered_list_in_a_comment_has_numbers_and_no_thread_line(page, live_server):
     article = ArticleFactory()
     first = comment(article.discussion, body="What helped:\n\n1. Sleep\n2. Friends")
     comment(article.discussion, parent=first, body="Same here.")
