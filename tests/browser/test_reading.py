@@ -53,7 +53,7 @@ def test_newcomer_reads_an_article_and_searches(page, live_server, news):
 
     page.get_by_label("Search articles").fill("neurofilament")
     page.get_by_label("Search articles").press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("1 result found")
+    expect(page.get_by_role("heading", level=2, name="1 result found")).to_be_visible()
     result = page.get_by_role(
         "link", name="Blood marker tracks ALS progression", exact=True
     )
