@@ -75,6 +75,8 @@ def _safe_url(value: str) -> bool:
 def _allow_attribute(extra: dict, tag: str, name: str, value: str) -> bool:
     if tag == "a" and name in ("href", "title", "rel"):
         return name != "href" or _safe_url(value)
+    if tag == "ol" and name == "start":  # "5. Add this" continues a list at 5
+        return value.isascii() and value.isdigit() and len(value) <= 6
     if name == "src":
         return name in extra.get(tag, ()) and _safe_url(value)
     return name in extra.get(tag, ())
