@@ -1,5 +1,6 @@
-"""What other apps show under an article, above its comments, without articles
-importing them (the forums' "Discuss this in the forums" link).
+"""What other apps show under an article, above its comments, or in its sidebar,
+without articles importing them (the forums' "Discuss this in the forums" link,
+the latest forum topics).
 
 An app registers, from its AppConfig.ready(), the related name under which its
 object hangs on an Article (a reverse one-to-one), the relations to read with
@@ -10,6 +11,7 @@ article's own query (select_related), so a link costs no query of its own.
 from django.core.exceptions import ObjectDoesNotExist
 
 _below = {}
+_aside = {}
 
 
 def show_below(related_name, template, *, with_related=()):
@@ -35,3 +37,17 @@ def below(article):
         if found is not None:
             shown.append({"template": template, "object": found})
     return shown
+
+
+def show_aside(template, items):
+    """An app's block in the article page's sidebar. `items()` is called only when
+    the sidebar is rendered, which is cached with the article (see detail.html),
+    so it costs a query at most once per article per ten minutes."""
+    _aside[template] = items
+
+
+def aside():
+    """[{"template", "items"}] for the sidebar; the template calls `items`."""
+    return [
+        {"template": template, "items": items} for template, items in _aside.items()
+    ]

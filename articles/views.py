@@ -88,6 +88,7 @@ def detail(request, slug):
     context = {
         "article": article,
         "below_article": extras.below(article),
+        "aside_parts": extras.aside(),
         "structured_data": _json_ld(request, article),
         **discussion_context(request, article.discussion),
     }

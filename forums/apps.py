@@ -15,6 +15,7 @@ class ForumsConfig(AppConfig):
         from forums.owners import TopicOwner
         from forums.profile import PROFILE_LIST
         from forums.search import TopicSource
+        from forums.views import latest_for_articles
 
         registry.register(Topic, TopicOwner)
         search.register(TopicSource())
@@ -24,3 +25,4 @@ class ForumsConfig(AppConfig):
         extras.show_below(
             "forum_topic", "forums/_article_topic.html", with_related=["category"]
         )
+        extras.show_aside("forums/_aside_latest.html", latest_for_articles)

@@ -114,6 +114,15 @@ def index(request):
     )
 
 
+def latest_for_articles(count=4):
+    """The latest active topics, for the article page's sidebar (one query)."""
+    return list(
+        Topic.objects.listed()
+        .select_related("category")
+        .order_by("-last_active", "-id")[:count]
+    )
+
+
 def latest(request):
     count = Category.objects.aggregate(total=Sum("topic_count"))["total"] or 0
     topics = Topic.objects.listed().order_by("-last_active", "-id")

@@ -10,7 +10,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.comments.make import comment
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, TagFactory, UserFactory
+from tests.forums import make as forum
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,9 +118,28 @@ PAGES = [
 )
 def test_no_page_scrolls_sideways(browser, live_server, article, viewport, scale):
     # 200% zoom of a 1,280 px window is a 640 CSS px viewport at twice the density.
+    forum.publish_first_posts()
+    starter = forum.verified(display_name="Fran Lindqvist-Okonkwo")
+    topic = forum.topic(
+        author=starter, title="Hoists, ramps and a very long title " * 3
+    )
+    first = forum.reply(topic, body="Ours came from the council " + "x" * 80)
+    forum.reply(topic, parent=first, body="Same here.")
+    tag = TagFactory(name="Biomarkers")
+    article.tags.add(tag)
+    pages = [
+        *PAGES,
+        "/archive/",
+        tag.get_absolute_url(),
+        reverse("forums:index"),
+        reverse("forums:latest"),
+        topic.category.get_absolute_url(),
+        topic.get_absolute_url(),
+        starter.get_absolute_url(),
+    ]
     context = browser.new_context(viewport=viewport, device_scale_factor=scale)
     page = context.new_page()
-    for path in PAGES:
+    for path in pages:
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{path} is {width} px wide"
