@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,13 @@ from comments.models import Comment
 HOLD_BACK = timedelta(hours=1)  # at most one email per discussion per hour
 ATTEMPTS = 5
 UNSUBSCRIBE_SALT = "kindred.unsubscribe"
+# What may be emailed: news of public comments only (held or removed content
+# reaches nobody), except a decision on one's own comment and the review of
+# one's report, which are news whatever the comment's status now is; their
+# emails never quote a comment that is not public (Notification.public_excerpt).
+EMAILABLE = Q(comment__status=Comment.Status.PUBLISHED) | Q(
+    kind__in=[Notification.Kind.DECISION, Notification.Kind.REPORT]
+)
 
 
 def site_url(path):
@@ -104,7 +111,7 @@ def send_pending(member, notifications, now):
     """Send what waits in `notifications` as one email; mark it emailed."""
     # Locked, and skipped by another worker sending the same ones meanwhile.
     waiting = (
-        notifications.filter(emailed_at=None, comment__status=Comment.Status.PUBLISHED)
+        notifications.filter(EMAILABLE, emailed_at=None)
         .for_list()
         .select_for_update(skip_locked=True, of=("self",))
     )
@@ -171,9 +178,7 @@ def send_digests():
     """Enqueue one digest per member who has notifications waiting for one.
     Run daily (manage.py send_digests from cron, README)."""
     waiting = (
-        Notification.objects.filter(
-            emailed_at=None, comment__status=Comment.Status.PUBLISHED
-        )
+        Notification.objects.filter(EMAILABLE, emailed_at=None)
         .values_list("recipient_id", "kind", "recipient__email_choices")
         .distinct()
     )
@@ -195,9 +200,7 @@ def send_digest(member_id):
         return 0
     with transaction.atomic():
         waiting = (
-            member.notifications.filter(
-                emailed_at=None, comment__status=Comment.Status.PUBLISHED
-            )
+            member.notifications.filter(EMAILABLE, emailed_at=None)
             .for_list()
             .select_for_update(skip_locked=True, of=("self",))
         )

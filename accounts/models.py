@@ -298,6 +298,15 @@ class Notification(models.Model):
             return ""  # the author reads their own words whatever the decision
         return self.comment.body
 
+    @property
+    def public_excerpt(self):
+        """What an email may quote: the comment's words only while it is public.
+        An email travels beyond the site, so even the author's own held or
+        removed words stay out of it; the summary tells the decision."""
+        if self.comment.status != self.comment.Status.PUBLISHED:
+            return ""
+        return self.comment.body
+
 
 class Follow(models.Model):
     """A member following a discussion: an article's or a topic's alike."""

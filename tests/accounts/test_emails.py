@@ -19,7 +19,8 @@ from accounts.emails import (
     unsubscribe_token,
 )
 from accounts.models import EmailChoice, Follow, Notification
-from comments.models import Comment, ModerationSettings
+from comments.models import Comment, ModerationSettings, RemovalReason, Report
+from comments.services import report_comment
 from tests.comments.make import comment
 from tests.conftest import read_mail
 from tests.factories import ArticleFactory, UserFactory
@@ -298,3 +299,95 @@ def test_a_decision_is_emailed_to_an_author_who_asked(
     [mail] = read_mail(settings)
     subject = parsed(mail)["Subject"].strip()
     assert subject == "[Kindred] Your comment on “Tofersen one year on”: Published"
+
+
+@pytest.mark.parametrize("decision", ["hold", "remove"])
+def test_a_hold_or_removal_is_emailed_to_its_author_without_the_words(
+    decision, settings, ana, article, django_capture_on_commit_callbacks
+):
+    ana.email_choices = {"decision": "now"}
+    ana.save()
+    said = comment(article.discussion, author=ana, body="Stop your medicine now")
+    mod = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        if decision == "hold":
+            said.hold(reason="checking a source", by=mod)
+        else:
+            reason = RemovalReason.objects.create(label="Medical advice")
+            said.remove(by=mod, public_reason=reason)
+    [mail] = read_mail(settings)
+    message = parsed(mail)
+    shown = {
+        "hold": "Awaiting moderation",
+        "remove": "Removed by a moderator · Medical advice",
+    }[decision]
+    summary = f"Your comment on “Tofersen one year on”: {shown}"
+    assert message["To"] == "ana@example.org"
+    assert message["Subject"].strip() == f"[Kindred] {summary}"
+    note = Notification.objects.get(recipient=ana)
+    assert note.summary == summary and note.emailed_at is not None
+    link = f"https://kindred.example{said.get_absolute_url()}"
+    text, html = parts(message)["text/plain"], parts(message)["text/html"]
+    for body in (text, html):  # the words of the in-site list (ASCII parts)
+        assert all(words in body for words in shown.split(" · "))
+        assert link in body and "See it on the site" in body
+        assert "Stop your medicine" not in body and "Read it and reply" not in body
+
+
+def test_a_reporter_is_emailed_when_the_comment_they_reported_is_removed(
+    settings, ana, article, django_capture_on_commit_callbacks
+):
+    rosa = UserFactory(email="rosa@example.org", email_choices={"report": "now"})
+    said = comment(article.discussion, author=ana, body="Stop your medicine now")
+    report_comment(comment=said, reporter=rosa, reason=Report.Reason.MISINFORMATION)
+    reason = RemovalReason.objects.create(label="Medical advice")
+    with django_capture_on_commit_callbacks(execute=True):
+        said.remove(by=UserFactory(is_staff=True), public_reason=reason)
+    to_rosa = [parsed(m) for m in read_mail(settings) if "rosa@example.org" in m]
+    [message] = to_rosa
+    assert message["Subject"].strip() == (
+        "[Kindred] The comment you reported on “Tofersen one year on” was reviewed:"
+        " Removed by a moderator · Medical advice"
+    )
+    for body in parts(message).values():
+        assert "Removed by a moderator" in body and "Medical advice" in body
+        assert "Stop your medicine" not in body
+    assert Notification.objects.get(recipient=rosa).emailed_at is not None
+
+
+def test_a_digest_carries_a_decision_on_a_held_comment_but_no_reply_to_one(
+    settings, ana, article
+):
+    settings.TASKS = DUMMY
+    ana.email_choices = {"decision": "digest", "reply": "digest"}
+    ana.save()
+    mine = comment(article.discussion, author=ana, body="My own held words")
+    Notification.objects.create(recipient=ana, kind="decision", comment=mine)
+    Comment.objects.filter(pk=mine.pk).update(status=Comment.Status.PENDING)
+    other = comment(article.discussion, author=UserFactory())
+    held = comment(article.discussion, parent=other, status=Comment.Status.PENDING)
+    Notification.objects.create(recipient=ana, kind="reply", comment=held)
+    assert send_digests.call() == 1
+    assert send_digest.call(ana.pk) == 1
+    [mail] = read_mail(settings)
+    text = parts(parsed(mail))["text/plain"]
+    assert "Tofersen one year on" in text and "Awaiting moderation" in text
+    assert "My own held words" not in text and "Hello there" not in text
+    assert Notification.objects.get(kind="reply").emailed_at is None
+
+
+def test_a_held_reply_still_emails_nobody_whoever_wants_decisions(
+    client, settings, ana, article, django_capture_on_commit_callbacks
+):
+    ana.email_choices = {"reply": "now", "decision": "now", "report": "now"}
+    ana.save()
+    mine = comment(article.discussion, author=ana)
+    ModerationSettings.objects.update(hold_first_comments=True)
+    ben = UserFactory(display_name="Ben", email_choices={"decision": "now"})
+    held = reply(client, ben, mine, "Held words", django_capture_on_commit_callbacks)
+    assert held.status == Comment.Status.PENDING
+    # Even a reply notification made before it was held is not emailed.
+    Notification.objects.create(recipient=ana, kind="reply", comment=held)
+    assert email_member.call(ana.pk, article.discussion_id) == 0
+    assert read_mail(settings) == []
+    assert send_digests.call() == 0
