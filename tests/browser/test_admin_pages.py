@@ -40,7 +40,9 @@ def problems(page, name):
     return found
 
 
-def test_every_admin_page_is_accessible_with_large_targets(page, live_server):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_admin_page_is_accessible_with_large_targets(page, live_server, scheme):
+    page.emulate_media(color_scheme=scheme)
     boss = UserFactory(is_staff=True, is_superuser=True, display_name="Ines")
     article = ArticleFactory(title="Tofersen, a year on")
     comment(article.discussion, body="It gave us a year.")

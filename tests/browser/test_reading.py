@@ -102,13 +102,29 @@ def test_pages_work_at_320_px_without_sideways_scrolling(browser, live_server, n
     context.close()
 
 
-def test_every_link_and_button_is_at_least_44_px(page, live_server, news):
-    for path in ["/", "/articles/blood-marker-tracks-als-progression/", "/search/?q=a"]:
+PUBLIC_PAGES = [
+    "/",
+    "/articles/blood-marker-tracks-als-progression/",
+    "/search/?q=a",
+    "/sections/research/",
+    "/tags/biomarkers/",
+    "/archive/",
+    "/forums/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_link_and_button_is_at_least_44_px(page, live_server, news, width):
+    """Header and footer included; on a phone with the menu open."""
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in PUBLIC_PAGES:
         page.goto(live_server.url + path)
+        if width < 1200:
+            page.locator("details.menu > summary").click()
         small = small_targets(
             page, skip='[aria-hidden="true"], .article-body, .study, p, time'
         )
-        assert small == [], f"{path}: {small}"
+        assert small == [], f"{path} at {width} px: {small}"
 
 
 def test_front_page_shows_every_story_once(page, live_server):
