@@ -25,6 +25,7 @@ help:
 	@echo "make bench  print the thread benchmarks (var/bench/*.json)"
 	@echo "make lock   refresh requirements/*.txt from pyproject.toml's ranges"
 	@echo "make stop   stop the project's PostgreSQL cluster"
+	@echo "make screenshots  the main page types at 1,280 and 390 px, light and dark, in var/screenshots/"
 	@echo "make stack  the production topology: nginx, 2 app servers, Redis, a replica, 2 workers"
 	@echo "make stack-stop  stop it"
 	@echo "make loadtest  readers, posters and faults against the stack (var/loadtest/)"

@@ -69,6 +69,34 @@ def not_found_page():
     return Client(HTTP_HOST="127.0.0.1").get(PAGES["not-found"]).content
 
 
+def demo_pages():
+    """The pages whose addresses the demo data decides: the forums, the busiest
+    topic and category, the longest discussion, a tag and a member's profile.
+    Run after not_found_page(), which sets Django up."""
+    from django.db.models import Count
+
+    from accounts.models import User
+    from articles.models import Article, Tag
+    from forums.models import Category, Topic
+
+    longest = Article.objects.order_by("-discussion__comment_count").first()
+    busiest = Category.objects.annotate(n=Count("topics")).order_by("-n").first()
+    topic = Topic.objects.listed().order_by("-reply_count").first()
+    tag = Tag.objects.order_by("name").first()
+    member = User.objects.filter(is_staff=False, is_active=True).order_by("pk").first()
+    found = {
+        "forums": "/forums/",
+        "forums-latest": "/forums/latest/",
+        "archive": "/archive/",
+        "category": busiest and busiest.get_absolute_url(),
+        "topic": topic and topic.get_absolute_url(),
+        "long-discussion": longest and longest.get_absolute_url() + "#comments",
+        "tag": tag and tag.get_absolute_url(),
+        "member": member and member.get_absolute_url(),
+    }
+    return {name: path for name, path in found.items() if path}
+
+
 def shoot(browser, base, missing):
     for device, width in WIDTHS.items():
         for scheme in ("light", "dark"):
@@ -104,6 +132,7 @@ def shoot(browser, base, missing):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     missing = not_found_page()  # before Playwright's event loop starts
+    PAGES.update(demo_pages())
     port = free_port()
     server = serve(port)
     try:
