@@ -263,6 +263,10 @@ def permalink(request, pk):
     comment = get_object_or_404(
         Comment.objects.readable_by(request).with_owners(), pk=pk
     )
+    if request.user.is_authenticated:
+        # Opening the comment a notification is about reads it, whichever link
+        # led here (the notification list, an email, a bookmark): one UPDATE.
+        request.user.notifications.filter(comment=comment).mark_read()
     root_pk = continued_from(comment)
     if root_pk is not None:
         url = reverse("comments:thread", args=[root_pk])
