@@ -1,6 +1,7 @@
 """New marks and mutes in chromium: axe-core finds nothing, every target is at
 least 44 by 44 px, and the keyboard (or a click, without JavaScript) does it all."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -62,12 +63,15 @@ def test_the_keyboard_goes_from_new_comment_to_new_comment(page, live_server, sc
     expect(page.get_by_text("2 new comments on this page since your last visit."))
     top = page.locator("#new-comments").get_by_role("link", name="Next new comment")
     top.focus()
+    expect(top).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith(f"#comment-{said['first'].pk}")
+    expect(page).to_have_url(re.compile(rf"#comment-{said['first'].pk}$"))
     following = page.locator(f"#comment-{said['first'].pk} > article")
-    following.get_by_role("link", name="Next new comment").focus()
+    onward = following.get_by_role("link", name="Next new comment")
+    onward.focus()
+    expect(onward).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith(f"#comment-{said['last'].pk}")
+    expect(page).to_have_url(re.compile(rf"#comment-{said['last'].pk}$"))
     # The muted member's post opens from its summary, by keyboard too.
     summary = page.get_by_text("Post by a muted member")
     summary.focus()
