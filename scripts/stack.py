@@ -468,8 +468,8 @@ def supervise(name: str, args: list[str]) -> None:
 
 def nginx_conf(down: frozenset[int] = frozenset()) -> Path:
     prefix = STACK / "nginx"
-    for sub in ("", "tmp"):
-        (prefix / sub).mkdir(exist_ok=True)
+    for sub in ("", "tmp", "cache"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
     user = pwd.getpwuid(ROOT.stat().st_uid).pw_name
     servers = "\n".join(
         f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s"
@@ -504,6 +504,18 @@ http {{
     gzip_min_length 1024;
     gzip_types text/plain text/css application/javascript application/json
                application/xml application/atom+xml image/svg+xml;
+
+    # The shared copy of anonymous pages (README, "The cache in front"): kept
+    # as long as the app's Cache-Control allows (public, max-age=1), keyed by
+    # the address alone. A request with any cookie (a member's session, a
+    # guest's CSRF token or messages) or credentials neither reads nor writes
+    # it, nor do the pages that are never shared.
+    proxy_cache_path {prefix}/cache levels=1:2 keys_zone=kindred_pages:10m
+                     max_size=1g inactive=1h use_temp_path=off;
+    map $uri $kindred_private_path {{
+        default 0;
+        ~^/(accounts|admin|healthz|metrics)(/|$) 1;
+    }}
 
     upstream kindred {{
         # Passive health checks: an app server that fails a request (refused,
@@ -540,6 +552,17 @@ http {{
             proxy_next_upstream error timeout http_502 http_504;
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
+            proxy_cache kindred_pages;
+            proxy_cache_key $scheme$host$request_uri;
+            proxy_cache_bypass $http_cookie $http_authorization $kindred_private_path;
+            proxy_no_cache $http_cookie $http_authorization $kindred_private_path;
+            # One request renders a missing page while the others wait for it;
+            # once the copy has expired, the first reader after that gets a
+            # fresh page and those arriving meanwhile the copy being replaced.
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5s;
+            proxy_cache_use_stale updating;
+            add_header X-Cache-Status $upstream_cache_status always;
         }}
     }}
 }}
