@@ -23,6 +23,7 @@ help:
 	@echo "make run    serve the demo site on http://127.0.0.1:$(PORT)/"
 	@echo "make test   lint, check migrations, run the whole test suite"
 	@echo "make bench  print the thread benchmarks (var/bench/*.json)"
+	@echo "make bench-cached  the cached pages against nginx serving a file, granian against gunicorn (var/bench/cached.json)"
 	@echo "make lock   refresh requirements/*.txt from pyproject.toml's ranges"
 	@echo "make stop   stop the project's PostgreSQL cluster"
 	@echo "make screenshots  the main page types at 1,280 and 390 px, light and dark, in var/screenshots/"
@@ -111,3 +112,9 @@ restore: db
 loadtest: $(STAMP)
 	@$(PY) scripts/stack.py status | grep "nginx    running" > /dev/null || $(PY) scripts/stack.py start
 	$(PY) scripts/loadtest.py
+
+# The cached path against nginx serving a file, and granian against gunicorn:
+# starts everything it compares, wrk in turns (bench/cached.py; README, Figures).
+.PHONY: bench-cached
+bench-cached: $(STAMP)
+	$(PY) -m bench.cached
