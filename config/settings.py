@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request counts and latencies for /metrics (config/health.py).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A shared copy in nginx stays fresh to the end of its second, no longer.
+    "config.front_cache.FrontCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Anonymous readers' GETs read from the replica, when there is one.
     "config.replica.ReplicaMiddleware",

@@ -1,0 +1,35 @@
+from unittest import mock
+
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from config.front_cache import FrontCacheMiddleware
+
+
+def answer(cache_control=None, cookie=None):
+    def view(request):
+        response = HttpResponse("page")
+        if cache_control:
+            response["Cache-Control"] = cache_control
+        if cookie:
+            response.set_cookie(cookie, "value")
+        return response
+
+    return FrontCacheMiddleware(view)
+
+
+def test_a_public_page_is_fresh_in_nginx_until_its_second_ends():
+    with mock.patch("time.time", return_value=1_800_000_000.9):
+        response = answer("public, max-age=1")(RequestFactory().get("/"))
+    assert response["X-Accel-Expires"] == "@1800000000"
+
+
+def test_private_pages_and_pages_that_set_a_cookie_carry_no_freshness():
+    request = RequestFactory().get("/")
+    for middleware in (
+        answer(),
+        answer("private, no-store"),
+        answer("max-age=0, no-cache, no-store, must-revalidate, private"),
+        answer("public, max-age=1", cookie="csrftoken"),
+    ):
+        assert "X-Accel-Expires" not in middleware(request)
