@@ -556,11 +556,11 @@ http {{
             proxy_cache_key $scheme$host$request_uri;
             proxy_cache_bypass $http_cookie $http_authorization $kindred_private_path;
             proxy_no_cache $http_cookie $http_authorization $kindred_private_path;
-            # One request renders a missing page while the others wait for it;
-            # once the copy has expired, the first reader after that gets a
-            # fresh page and those arriving meanwhile the copy being replaced.
-            proxy_cache_lock on;
-            proxy_cache_lock_timeout 5s;
+            # Once a copy has expired, the first reader after that gets a fresh
+            # page and those arriving meanwhile the copy being replaced. No
+            # proxy_cache_lock: its waiters poll twice a second, so concurrent
+            # readers of a page that may not be shared queued up to its timeout
+            # (README, "The cache in front").
             proxy_cache_use_stale updating;
             add_header X-Cache-Status $upstream_cache_status always;
         }}

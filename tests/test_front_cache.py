@@ -92,7 +92,6 @@ def test_the_config_keeps_anonymous_pages_and_passes_members_by(site):
     conf = site[1]
     assert "proxy_cache kindred_pages;" in conf
     assert "proxy_cache_key $scheme$host$request_uri;" in conf
-    assert "proxy_cache_lock on;" in conf
     assert "proxy_cache_use_stale updating;" in conf
     assert "proxy_cache_bypass $http_cookie" in conf
     assert "proxy_no_cache $http_cookie" in conf
