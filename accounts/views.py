@@ -18,10 +18,12 @@ from accounts.forms import EmailChoicesForm, ProfileForm
 from accounts.models import EmailChoice, Follow, Mute
 from accounts.services import refresh_threads_of
 from comments.models import Comment, Discussion
+from config.public_cache import public_page
 
 COMMENTS_PER_PAGE = 20
 
 
+@public_page
 def member(request, pk):
     person = get_object_or_404(get_user_model(), pk=pk)
     if person.is_former_member:

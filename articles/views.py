@@ -11,6 +11,7 @@ from articles import extras
 from articles.models import Article, Section, Tag
 from articles.search import SearchError, clean_query, results, search_site
 from comments.views.reading import discussion_context, render_with_thread
+from config.public_cache import public_page
 
 LATEST_ON_HOME = 9  # the first three beside the lead story, the rest below
 PER_SECTION_ON_HOME = 3
@@ -21,6 +22,7 @@ def _page(request, queryset):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+@public_page
 def home(request):
     articles = Article.objects.published().for_listing()
     lead = articles.filter(is_lead=True).first() or articles.first()
@@ -53,6 +55,7 @@ def home(request):
     )
 
 
+@public_page
 def archive(request):
     articles = Article.objects.published().for_listing()
     return render(
@@ -60,6 +63,7 @@ def archive(request):
     )
 
 
+@public_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().for_listing().filter(section=section)
@@ -70,6 +74,7 @@ def section(request, slug):
     )
 
 
+@public_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().for_listing().filter(tags=tag)
@@ -78,6 +83,7 @@ def tag(request, slug):
     )
 
 
+@public_page
 def detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
@@ -127,6 +133,7 @@ def _json_ld(request, article):
     return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
+@public_page
 def search(request):
     raw = request.GET.get("q", "")
     context = {"search_query": raw[: settings.KINDRED["SEARCH_MAX_LENGTH"]]}

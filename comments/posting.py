@@ -95,7 +95,7 @@ def _page_refusal(discussion, author):
     return explain(author) if explain else ""
 
 
-def _same_author(submission):
+def same_author(submission):
     """The author's comments: a member's, or a guest's by the same email from the
     same address (two guests on one Wi-Fi are two people)."""
     if submission.author is not None:
@@ -133,7 +133,7 @@ def rate_limit(submission):
     seconds = settings.KINDRED["COMMENTS_RATE_SECONDS"]
     since = submission.now - timedelta(seconds=seconds)
     last = (
-        _same_author(submission)
+        same_author(submission)
         .filter(created_at__gt=since)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
@@ -258,7 +258,7 @@ def length(submission):
 def duplicate(submission):
     minutes = settings.KINDRED["COMMENTS_DUPLICATE_MINUTES"]
     earlier = (
-        _same_author(submission)
+        same_author(submission)
         .filter(
             discussion=submission.discussion,
             body=submission.body,

@@ -3,6 +3,10 @@
 Each is judged by comments.posting first; what the verdict decides is stored here.
 """
 
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -16,6 +20,7 @@ from comments.posting import (
     form_reused,
     judge,
     judge_reports,
+    same_author,
 )
 
 # Marks the verdict of a form sent again with the same text: the comment it
@@ -43,6 +48,10 @@ def post_comment(*, submission: Submission, token=None):
             if refusal is not None:
                 return None, refusal
             return stored, Verdict(PUBLISH.action, rule=RESENT)
+    elif submission.author is None:
+        stored = _guest_copy_of(submission)
+        if stored is not None:
+            return stored, Verdict(PUBLISH.action, rule=RESENT)
     verdict = judge(submission)
     if verdict.action == "refuse":
         return None, verdict
@@ -55,6 +64,39 @@ def _first_use_of(token):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [token.int >> 65])
     return Comment.objects.filter(form_token=token).first()
+
+
+def _guest_copy_of(submission):
+    """The comment a guest's form stored a moment ago, when this is the same form
+    sent again (a double click, a retried request): a guest's form carries no
+    token, so a copy is the same text, to the same place, from the same guest
+    within the rate window, when no second comment could be posted anyway.
+    Copies sent at once wait for one another (a transaction-scoped lock)."""
+    parts = [
+        submission.discussion.pk,
+        getattr(submission.parent, "pk", 0),
+        submission.guest_email.lower(),
+        submission.ip_address or "",
+        submission.body,
+    ]
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        key = int.from_bytes(digest, "big", signed=True)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    since = submission.now - timedelta(
+        seconds=settings.KINDRED["COMMENTS_RATE_SECONDS"]
+    )
+    return (
+        same_author(submission)
+        .filter(
+            discussion=submission.discussion,
+            parent=submission.parent,
+            body=submission.body,
+            created_at__gt=since,
+        )
+        .order_by("created_at")
+        .first()
+    )
 
 
 def store_comment(*, submission, verdict, token=None):

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # The primary down: 503 with Retry-After, the typed text given back.
     "config.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that sets a cookie: it sees whether one was set.
+    "config.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,7 +92,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
                 "articles.context_processors.site",
             ],
         },
@@ -189,6 +190,10 @@ MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
+if len(LANGUAGES) == 1:
+    # One language: choosing it from Accept-Language would only add that header
+    # to every page's Vary and split shared caches by it for nothing.
+    MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -274,10 +279,14 @@ CSRF_COOKIE_AGE = 60 * 60 * 24 * 365
 # When the check fails anyway, the page gives back what was typed (config/views.py).
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
+# Scripts and styles come only from our files: no per-request nonce, so an anonymous
+# reader's page is the same bytes for everyone and a shared cache can keep it. The
+# JSON blocks left inline (JSON-LD, allauth's data-allauth-onload) are data, not
+# scripts: a browser never runs them, so script-src does not apply to them.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:", "https:"],
         "font-src": [SELF],

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from config import health
+from config.public_cache import public_page
 from forums.sitemaps import sitemaps as forum_sitemaps
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,7 +18,7 @@ def page(route, name, **context):
     view = TemplateView.as_view(
         template_name=f"pages/{name}.html", extra_context=context
     )
-    return path(route, view, name=name)
+    return path(route, public_page(view), name=name)
 
 
 # What a community site owes its readers: who runs it, its rules, what it keeps.

@@ -19,6 +19,7 @@ from comments.models import Visit
 from comments.models.discussion import MODERATE
 from comments.owners import registry
 from comments.views.reading import discussion_context, render_with_thread
+from config.public_cache import public_page
 from forums.forms import (
     TITLE_MAX,
     ArticleTopicForm,
@@ -100,6 +101,7 @@ def with_new_replies(request, topics):
     return topics
 
 
+@public_page
 def index(request):
     categories = list(Category.objects.for_index())
     groups = {}
@@ -123,6 +125,7 @@ def latest_for_articles(count=4):
     )
 
 
+@public_page
 def latest(request):
     count = Category.objects.aggregate(total=Sum("topic_count"))["total"] or 0
     topics = Topic.objects.listed().order_by("-last_active", "-id")
@@ -130,6 +133,7 @@ def latest(request):
     return render(request, "forums/latest.html", {"page_obj": page_obj})
 
 
+@public_page
 def category(request, slug):
     category = get_object_or_404(Category, slug=slug)
     topics = category.topics.listed()
@@ -188,6 +192,7 @@ def _topic_or_404(request, pk):
     return topic
 
 
+@public_page
 def topic(request, category_slug, pk, slug):
     topic = _topic_or_404(request, pk)
     if (category_slug, slug) != (topic.category.slug, topic.slug):

@@ -21,6 +21,7 @@ from comments.models.reactions import Kind
 from comments.posting import Submission
 from comments.views import moderation, passes
 from comments.views.notices import show_done
+from config.public_cache import public_page
 
 
 def _order(request):
@@ -158,7 +159,11 @@ def comment_form(request, data=None, draft=None):
             initial = {**json.loads(saved), "remember": True}
         except (KeyError, signing.BadSignature, ValueError, TypeError):
             initial = {}
-    return CommentForm(data, guest=guest, initial=initial)
+    form = CommentForm(data, guest=guest, initial=initial)
+    # A guest's form is on pages every reader shares, so it carries no CSRF token
+    # (config.guest_csrf) unless the browser sent it back unverified.
+    form.csrf_unverified = getattr(request, "csrf_unverified", False)
+    return form
 
 
 # What a signed-in member's copy of a thread page adds, in order: functions of
@@ -314,6 +319,7 @@ def continued_from(comment):
     return int(comment.path[root_depth * PATH_STEP : (root_depth + 1) * PATH_STEP], 36)
 
 
+@public_page
 def subthread(request, pk):
     """Continue this thread: a comment and all its replies, on a page of their own."""
     root = get_object_or_404(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import drafting
@@ -21,10 +22,22 @@ from comments.services import RESENT, edit_comment, post_comment
 from comments.views.notices import tell_beside
 from comments.views.reading import comment_form, place_url, posting_block
 from config.clientip import client_ip
+from config.guest_csrf import guest_form
+from config.public_cache import public_page
 
 REMEMBER_SECONDS = 60 * 60 * 24 * 365
 
 
+# A guest's form sent by a browser that said neither where it was sent from nor
+# carried a token (config.guest_csrf).
+NOT_VERIFIED = gettext_lazy(
+    "Your browser did not say which page this form came from, so your comment "
+    "was not posted yet. Your text is kept below: please choose “Post comment” "
+    "again."
+)
+
+
+@guest_form
 @require_POST
 def post(request, discussion_id):
     discussion = get_object_or_404(
@@ -33,6 +46,8 @@ def post(request, discussion_id):
     return _compose(request, discussion, parent=None)
 
 
+@public_page
+@guest_form
 @require_http_methods(["GET", "POST"])
 def reply(request, pk):
     parent = get_object_or_404(
@@ -77,6 +92,11 @@ def _compose(request, discussion, parent):
     context["draft"] = draft
     if request.method == "GET" or not form.is_valid():
         return render(request, "comments/compose.html", {**context, "form": form})
+    if request.csrf_unverified:  # config.guest_csrf: back with a token, text kept
+        form.add_error(None, NOT_VERIFIED)
+        return render(
+            request, "comments/compose.html", {**context, "form": form}, status=403
+        )
     if "preview" in request.POST:
         focus_on_text(form, False)  # the page opens at the preview instead
         drafting.keep(request, where, body=form.cleaned_data["body"])
@@ -100,7 +120,7 @@ def _compose(request, discussion, parent):
         guest_comments=tuple(request.session.get(GUEST_SESSION_KEY, [])),
     )
     try:
-        comment, verdict = post_comment(submission=submission, token=data["token"])
+        comment, verdict = post_comment(submission=submission, token=data.get("token"))
     except IntegrityError:  # a copy of the form that raced the first one
         existing = get_object_or_404(Comment, form_token=data["token"])
         return redirect(existing.get_absolute_url())

@@ -43,7 +43,6 @@ def guest(body="Hello from a guest", **changes):
         "name": "Rosa",
         "email": "rosa@example.org",
         "url": "",
-        "token": str(uuid.uuid4()),
         "homepage": "",
         **changes,
     }
@@ -182,6 +181,19 @@ def test_a_double_submitted_form_creates_one_comment(client, article):
 
 def test_no_form_expires(article):
     browser = Client(enforce_csrf_checks=True)
+    browser.get(article.get_absolute_url())
+    three_days_later = timezone.now() + timezone.timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=three_days_later):
+        response = browser.post(
+            post_url(article), guest(), headers={"Sec-Fetch-Site": "same-origin"}
+        )
+    assert response.status_code == 302
+    assert Comment.objects.get().created_at == three_days_later
+
+
+def test_no_members_form_expires(article):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory())
     page = browser.get(article.get_absolute_url()).content.decode()
     form = {
         name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
@@ -189,7 +201,7 @@ def test_no_form_expires(article):
     }
     three_days_later = timezone.now() + timezone.timedelta(days=3)
     with mock.patch("django.utils.timezone.now", return_value=three_days_later):
-        response = browser.post(post_url(article), guest(**form))
+        response = browser.post(post_url(article), member(**form))
     assert response.status_code == 302
     made = Comment.objects.get()
     assert (made.form_token, made.created_at) == (
@@ -199,7 +211,8 @@ def test_no_form_expires(article):
 
 
 def test_other_text_sent_with_a_used_form_is_refused_and_kept(client, article):
-    data = guest("The first text")
+    client.force_login(UserFactory())
+    data = member("The first text")
     client.post(post_url(article), data)
     first = Comment.objects.get()
     response = client.post(post_url(article), {**data, "body": "A second thought"})
@@ -217,6 +230,14 @@ def test_other_text_sent_with_a_used_form_is_refused_and_kept(client, article):
     )
     assert resent.status_code == 302
     assert Comment.objects.filter(body="A second thought").count() == 1
+
+
+def test_a_guest_sending_other_text_at_once_is_asked_to_wait(client, article):
+    client.post(post_url(article), guest("The first text"))
+    response = client.post(post_url(article), guest("A second thought"))
+    assert response.status_code == 429
+    assert "A second thought</textarea>" in response.content.decode()
+    assert Comment.objects.count() == 1
 
 
 def test_two_guests_on_one_address_keep_their_own_pace(client, article):
