@@ -14,7 +14,6 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
@@ -22,6 +21,7 @@ from django_tasks import task
 from accounts.emails import email_member, wanting_email_now
 from accounts.models import Follow, Mute, Notification
 from comments.models import Comment, Report
+from outbox import enqueue_on_commit
 
 BATCH = 1000
 # An author hears of reactions to a comment at most once in this time: later
@@ -36,8 +36,9 @@ MENTION_WORDS = 4
 def comment_published(comment):
     """Call when a comment becomes public (posted, or approved by a moderator):
     the notifications are made by the task once this transaction has committed,
-    so a rolled-back comment notifies nobody."""
-    transaction.on_commit(lambda: notify_comment.enqueue(comment.pk))
+    so a rolled-back comment notifies nobody (and one that committed while the
+    queue was down, once it is back: outbox)."""
+    enqueue_on_commit(notify_comment, comment.pk)
 
 
 def comment_moved(comment, *, before, by):
@@ -49,10 +50,9 @@ def comment_moved(comment, *, before, by):
     decided_by_others = by is None or by.pk != comment.author_id
     if comment.author_id and decided_by_others and comment.status != before:
         if comment.status != Comment.Status.DELETED:
-            transaction.on_commit(lambda: notify_decision.enqueue(comment.pk))
+            enqueue_on_commit(notify_decision, comment.pk)
     if by is not None and by.is_authenticated:
-        moderator = by.pk
-        transaction.on_commit(lambda: notify_reporters.enqueue(comment.pk, moderator))
+        enqueue_on_commit(notify_reporters, comment.pk, by.pk)
 
 
 def comment_reacted(comment, *, by):
@@ -61,7 +61,7 @@ def comment_reacted(comment, *, by):
     if comment.author_id and comment.author_id != by.pk:
         if Mute.objects.filter(muter_id=comment.author_id, muted=by).exists():
             return  # a muted member sends the author no notifications
-        transaction.on_commit(lambda: notify_reaction.enqueue(comment.pk))
+        enqueue_on_commit(notify_reaction, comment.pk)
 
 
 def mentioned_names(text):

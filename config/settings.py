@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "forums",
+    "outbox",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,40 +14,29 @@ workers from keeping up with 40 members posting on this machine (the load test's
 queue grew by hundreds). Killing the worker still kills the task under way, which
 the retries above take care of. Between tasks the worker drops a database
 connection that broke (a restart of PostgreSQL), as Django does between requests.
-"""
 
-import time
+At each maintenance a worker also enqueues the tasks that could not be handed to
+Redis when their transaction committed (outbox.sweep): a Redis down or loading
+its data then delays a comment's notifications instead of losing them.
+"""
 
 from django.db import close_old_connections
 from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
-from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Retry
 from rq.job import Callback, JobStatus
 from rq.worker import SimpleWorker
 
+from outbox import sweep
+
 ABANDONED_RETRIES = 3
 MAINTENANCE_SECONDS = 30
-# Redis restarting (refusing, then "loading the dataset") when a comment's
-# transaction commits: the task is enqueued once Redis answers, for up to this
-# long, rather than lost (the load test lost 4 reply notifications that way).
-ENQUEUE_PATIENCE_SECONDS = 15
 
 
 class RQBackend(rq_backend.RQBackend):
     def enqueue(self, task, args, kwargs):
-        give_up_at = time.monotonic() + ENQUEUE_PATIENCE_SECONDS
-        while True:
-            try:
-                return self._enqueue(task, args, kwargs)
-            except RedisConnectionError:
-                if time.monotonic() > give_up_at:
-                    raise
-                time.sleep(0.5)
-
-    def _enqueue(self, task, args, kwargs):
         """django-tasks-rq's enqueue, with retries."""
         import django_rq  # noqa: PLC0415 (settings must be ready)
 
@@ -96,5 +85,16 @@ class Worker(SimpleWorker):
         close_old_connections()
         try:
             return super().execute_job(job, queue)
+        finally:
+            close_old_connections()
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        close_old_connections()
+        try:
+            if handed := sweep():
+                self.log.info("Enqueued %d task(s) left in the outbox", handed)
+        except Exception:  # PostgreSQL is down: the next maintenance tries again
+            self.log.exception("Could not sweep the outbox")
         finally:
             close_old_connections()

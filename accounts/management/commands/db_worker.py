@@ -7,7 +7,8 @@ connection of its own that nothing else uses or closes. PostgreSQL lets go of
 the lock the moment that session ends, however the process ended. A running
 task whose last worker's lock is free therefore belongs to a dead worker, and
 is put back in the queue: by every worker when it starts, and then every
-RECLAIM_EVERY seconds while it runs. Every task here can run twice without
+RECLAIM_EVERY seconds while it runs (and then enqueues what the outbox
+holds). Every task here can run twice without
 harm (notifications are one row per member, comment and kind; an email marks
 its notifications only once sent).
 """
@@ -25,6 +26,8 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 from django_tasks_db.models import DBTaskResult
+
+from outbox import sweep
 
 logger = logging.getLogger(__name__)
 RECLAIM_EVERY = 5  # seconds between two looks for a dead worker's tasks
@@ -121,6 +124,7 @@ class Command(WorkerCommand):
             time.sleep(RECLAIM_EVERY)
             try:
                 self.report(requeue_abandoned(lock, own_id=worker_id))
+                sweep()  # tasks whose hand-over at commit failed (outbox)
             except Exception:  # the database went away: try again later
                 logger.exception("Could not look for the tasks of dead workers")
             finally:
