@@ -246,6 +246,8 @@ class Notification(models.Model):
                 words = _(
                     "The comment you reported on “%(where)s” was reviewed: %(decision)s"
                 )
+            elif self.starts_its_page:
+                words = _("Your topic “%(where)s”: %(decision)s")
             else:
                 words = _("Your comment on “%(where)s”: %(decision)s")
             return words % {"where": where, "decision": decision}

@@ -41,6 +41,15 @@ def comment_published(comment):
     enqueue_on_commit(notify_comment, comment.pk)
 
 
+def comment_held(comment):
+    """Call when the posting pipeline holds a new comment (a first comment, a
+    watched word, links): its member author is told that it waits for a
+    moderator, as of any decision on their content (notify_decision); nobody
+    else hears of it until it is published."""
+    if comment.author_id:
+        enqueue_on_commit(notify_decision, comment.pk)
+
+
 def comment_moved(comment, *, before, by):
     """After a change of status (comments.models.transitions.AFTER_TRANSITION):
     an approved or restored comment reaches those who should hear of it, and its

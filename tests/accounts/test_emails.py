@@ -389,5 +389,12 @@ def test_a_held_reply_still_emails_nobody_whoever_wants_decisions(
     # Even a reply notification made before it was held is not emailed.
     Notification.objects.create(recipient=ana, kind="reply", comment=held)
     assert email_member.call(ana.pk, article.discussion_id) == 0
-    assert read_mail(settings) == []
+    # Only Ben, who asked for decisions, hears that his own reply is held.
+    [mail] = read_mail(settings)
+    message = parsed(mail)
+    assert message["To"] == ben.email
+    assert message["Subject"].strip() == (
+        "[Kindred] Your comment on “Tofersen one year on”: Awaiting moderation"
+    )
+    assert all("Held words" not in body for body in parts(message).values())
     assert send_digests.call() == 0

@@ -1,13 +1,21 @@
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Follow, Notification, User
 from accounts.notifications import mentioned_names, notify
-from comments.models import Comment, ModerationSettings, RemovalReason, Report
+from comments.models import (
+    Comment,
+    ModerationSettings,
+    ModerationWord,
+    RemovalReason,
+    Report,
+)
 from comments.services import report_comment
 from tests.comments.make import comment
 from tests.factories import ArticleFactory, UserFactory
@@ -24,6 +32,10 @@ def tasks_run_at_once(settings):
 @pytest.fixture(autouse=True)
 def publish_first_comments():
     ModerationSettings.objects.create(hold_first_comments=False)
+
+
+def an_hour_ago():
+    return timezone.now() - timedelta(hours=1)
 
 
 def write(client, author, discussion, body, parent=None):
@@ -68,6 +80,64 @@ def test_nobody_is_notified_of_their_own_post_or_of_held_content(
         write(client, ana, article.discussion, "Answering myself", parent=first)
     held = comment(article.discussion, parent=first, status=Comment.Status.PENDING)
     assert notify(held) == []
+    assert not Notification.objects.exists()
+
+
+HOLDS = {
+    "first comment": "My first words here",
+    "watched word": "Is there a cure yet?",
+    "links": "See https://example.org/a and https://example.org/b",
+}
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+def test_a_comment_held_on_arrival_tells_its_author_and_nobody_else(
+    hold, client, django_capture_on_commit_callbacks
+):
+    ana, ben, cal = UserFactory(), UserFactory(display_name="Ben"), UserFactory()
+    article = ArticleFactory(title="Tofersen news")
+    first = comment(article.discussion, author=ana)
+    Follow.objects.create(member=cal, discussion=article.discussion)
+    if hold == "first comment":
+        ModerationSettings.objects.update(hold_first_comments=True)
+    else:  # Ben has had a comment approved: only the words or links hold this
+        comment(article.discussion, author=ben, created_at=an_hour_ago())
+        ModerationWord.objects.create(word="cure", kind="watched")
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, ben, article.discussion, HOLDS[hold], parent=first)
+    held = Comment.objects.get(body=HOLDS[hold])
+    assert held.status == Comment.Status.PENDING
+    note = Notification.objects.get()  # not Ana replied to, not Cal who follows
+    assert (note.recipient, note.kind, note.comment) == (
+        ben,
+        Notification.Kind.DECISION,
+        held,
+    )
+    assert note.summary == "Your comment on “Tofersen news”: Awaiting moderation"
+    page = client.get(reverse("notifications:list"))
+    assert "Your comment on “Tofersen news”: Awaiting moderation" in page.text
+    assert HOLDS[hold] in page.text  # the author reads their own words
+    assert "held:" not in page.text  # the rule is for moderators only
+
+
+def test_a_guests_held_comment_notifies_nobody(
+    client, django_capture_on_commit_callbacks
+):
+    ModerationSettings.objects.update(hold_first_comments=True)
+    article = ArticleFactory()
+    Follow.objects.create(member=UserFactory(), discussion=article.discussion)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("comments:post", args=[article.discussion.pk]),
+            {
+                "body": "A guest's first words",
+                "name": "Guest",
+                "email": "guest@example.org",
+                "token": str(uuid.uuid4()),
+                "homepage": "",
+            },
+        )
+    assert Comment.objects.get().status == Comment.Status.PENDING
     assert not Notification.objects.exists()
 
 

@@ -100,7 +100,11 @@ def test_a_held_topic_notifies_nobody_until_approved(
     settings.save()
     with django_capture_on_commit_callbacks(execute=True):
         topic = make.topic(room, title="Held until approved")
-    assert topic.is_held and not Notification.objects.exists()
+    assert topic.is_held
+    # Only its author hears of it: their topic awaits moderation.
+    [note] = Notification.objects.all()
+    assert (note.recipient, note.kind) == (topic.author, Notification.Kind.DECISION)
+    assert note.summary == "Your topic “Held until approved”: Awaiting moderation"
     with django_capture_on_commit_callbacks(execute=True):
         topic.opening_post.approve(by=make.in_group("Moderators"))
     assert Notification.objects.filter(recipient=ana).count() == 1
