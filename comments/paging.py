@@ -9,7 +9,7 @@ the discussion.
 """
 
 from django.conf import settings
-from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models import IntegerField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -26,11 +26,10 @@ def counted_paths(discussion, *, include=None, moderator=False, helpful=False):
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
     rows = discussion.comments.filter(depth__lt=cap).order_by("path")
     if not moderator:
-        has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
         visible = Q(status=Comment.Status.PUBLISHED) | Q(has_replies=True)
         if include:
             visible |= Q(pk__in=include)
-        rows = rows.annotate(has_replies=has_replies).filter(visible)
+        rows = rows.filter(visible)
     if helpful:
         return list(rows.annotate(helpful=HELPFUL).values_list("path", "helpful"))
     return list(rows.values_list("path", flat=True))

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from comments.bulk import recount_threads
 from comments.markup import render_markup
 from comments.models import Comment, Discussion, path_step
 from forums.models import Category, Topic
@@ -75,6 +76,11 @@ def insert_topics(category, rows):
     return topics
 
 
+# The forums' counts (forums/0002) and the threads' (comments/0012), set again
+# by recount() after a load.
+COUNTING_TRIGGERS = ["forums_count_post", "comments_keep_thread_data"]
+
+
 def insert_replies(rows, *, then_recount=True):
     """Top-level replies in bulk, each row: topic, author, body, created_at.
 
@@ -97,13 +103,13 @@ def insert_replies(rows, *, then_recount=True):
         for pk, row in zip(_ids(len(rows)), rows, strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE comments_comment DISABLE TRIGGER forums_count_post")
+        for trigger in COUNTING_TRIGGERS:
+            cursor.execute(f"ALTER TABLE comments_comment DISABLE TRIGGER {trigger}")
         try:
             Comment.objects.bulk_create(posts, batch_size=2000)
         finally:
-            cursor.execute(
-                "ALTER TABLE comments_comment ENABLE TRIGGER forums_count_post"
-            )
+            for trigger in COUNTING_TRIGGERS:
+                cursor.execute(f"ALTER TABLE comments_comment ENABLE TRIGGER {trigger}")
     if then_recount:
         recount()
     return posts
@@ -144,5 +150,6 @@ def recount():
     with connection.cursor() as cursor:
         for statement in RECOUNT:
             cursor.execute(statement)
+    recount_threads()
     for category in Category.objects.all():
         category.refresh_latest()

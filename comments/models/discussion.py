@@ -54,6 +54,9 @@ class Discussion(models.Model):
     comment_count = models.PositiveIntegerField(
         _("published comments"), default=0, editable=False
     )
+    # Top-level comments that readers see (published, or with replies): kept by
+    # the trigger of migration comments/0012 in the transaction of every write.
+    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
     version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped on every change (cache key)."
     )
@@ -169,6 +172,11 @@ class Comment(Moderatable, models.Model):
         verbose_name=_("in reply to"),
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Whether any comment replies to this one, whatever its status: a hidden
+    # comment with replies keeps its place in the thread. Set by the trigger of
+    # migration comments/0012 when a reply is stored, so that a page's plan reads
+    # it instead of asking the database once per comment.
+    has_replies = models.BooleanField(default=False, editable=False)
     path = models.TextField(editable=False, db_collation="C")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
