@@ -4,7 +4,8 @@ check afterwards that nothing acknowledged was lost or stored twice.
 
 Readers: LOADTEST_READERS threads of GETs through nginx (home, articles, forums),
 one in four signed in. Posters: LOADTEST_POSTERS members, each posting a comment
-or a reply every ~16 s (the site paces members 15 s apart). Every write carries
+or a reply every ~16 s (the site paces members 15 s apart), and starting a
+forum topic at the forum's rate (one per TOPIC_EVERY s). Every write carries
 its own form token (the site stores one comment per token) and its text a mark
 of the run, and is recorded as acknowledged (with the comment's id from the
 redirect), refused (with the status) or failed (the request got no answer or a
@@ -20,7 +21,9 @@ Checks: every acknowledged write exists exactly once, with its exact text, in
 its discussion, under its parent; no comment of the run exists that was not
 acknowledged, except those whose request failed; every discussion's count
 equals its published rows; every published reply to a member made exactly one
-reply notification for them, and no notification exists twice.
+reply notification for them, and no notification exists twice; every
+acknowledged topic exists once with its exact title, first post and category;
+every email due to a member of the run was sent at most once (check_emails).
 
 Writes var/loadtest/STAMP.json and prints the table. Environment:
 LOADTEST_SECONDS (300), LOADTEST_READERS (8), LOADTEST_POSTERS (40),
@@ -28,6 +31,8 @@ LOADTEST_FAULTS (1; 0 for a run without faults); the stack's (scripts/stack.py).
 """
 
 import datetime
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -40,6 +45,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -59,6 +65,10 @@ POST_EVERY = 16.0
 RUN = uuid.uuid4().hex[:8]
 PASSWORD = f"load test {RUN} password"
 COMMENT_URL = re.compile(r"/comments/(\d+)/")
+MAIL = ROOT / "var" / "mail"  # the settings' EMAIL_FILE_PATH when EMAIL_URL is unset
+TOPIC_URL = re.compile(r"/forums/[\w-]+/(\d+)-")
+# A member may start one topic per FORUMS_TOPIC_RATE_SECONDS (config/settings.py).
+TOPIC_EVERY = 300.0
 STALE = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
 
 SETUP = """
@@ -66,7 +76,7 @@ import json
 from allauth.account.models import EmailAddress
 from articles.models import Article
 from comments.models import Comment
-from forums.models import Topic
+from forums.models import Category, Topic
 from accounts.models import User
 
 run, count, password = RUN_ARGS
@@ -92,7 +102,11 @@ parents = list(
     .filter(discussion_id__in=[d for _, d in pages], author__isnull=False)
     .values_list("id", flat=True)[:200]
 )
-print(json.dumps({"pages": pages, "members": members, "parents": parents}))
+categories = list(
+    Category.objects.startable_by(user).values_list("slug", flat=True)
+)
+print(json.dumps({"pages": pages, "members": members, "parents": parents,
+                  "categories": categories}))
 """
 
 
@@ -182,9 +196,11 @@ class Ledger:
         self.lock = threading.Lock()
         self.requests = []  # (t, kind, status or 0, seconds)
         self.writes = []
+        self.topics = []
         self.faults = []
         self.lag = []
         self.parents = []
+        self.wall_start = time.time()  # mail files are dated by the wall clock
 
     def request(self, kind, status, seconds):
         with self.lock:
@@ -211,7 +227,7 @@ def reader(ledger, pages, stop, number, member=None):
             time.sleep(0.2)
 
 
-def poster(ledger, pages, email, number, stop, deadline):
+def poster(ledger, data, email, number, stop, deadline):
     browser = Browser(f"127.0.2.{number + 1}")
     for _attempt in range(10):
         try:
@@ -222,10 +238,19 @@ def poster(ledger, pages, email, number, stop, deadline):
     else:
         return
     next_at = now() + random.uniform(0, POST_EVERY)
+    # Each member starts a topic at a moment of its own, then one every
+    # TOPIC_EVERY seconds (the forum's rate), in place of a comment.
+    topic_at = now() + random.uniform(
+        0, max(POST_EVERY, min(TOPIC_EVERY, deadline - now() - 20))
+    )
     while now() < deadline - 5 and not stop.is_set():
         time.sleep(max(0.0, next_at - now()))
         next_at = now() + POST_EVERY + random.uniform(0, 1)
-        write(ledger, browser, pages, number)
+        if data["categories"] and now() >= topic_at:
+            topic_at = now() + TOPIC_EVERY + random.uniform(0, 1)
+            start_topic(ledger, browser, random.choice(data["categories"]), number)
+        else:
+            write(ledger, browser, data["pages"], number)
 
 
 def write(ledger, browser, pages, number):
@@ -241,19 +266,37 @@ def write(ledger, browser, pages, number):
     body = f"Load test {RUN} write {token} by member {number}."
     entry = {"token": token, "body": body, "parent": parent, "path": path}
     entry["discussion"] = discussion
+    fields = {"body": body, "token": token, "homepage": "", "post": ""}
+    if send(ledger, browser, entry, fields, COMMENT_URL):
+        with ledger.lock:
+            ledger.parents.append(entry["id"])
+    with ledger.lock:
+        ledger.writes.append(entry)
+
+
+def start_topic(ledger, browser, category, number):
+    token = str(uuid.uuid4())
+    title = f"Load test {RUN} topic by member {number}, {token[:8]}"
+    body = f"Topic of load test {RUN} {token} by member {number}."
+    entry = {"token": token, "title": title, "body": body, "category": category}
+    entry["path"] = f"/forums/{category}/new/"
+    fields = {"title": title, "body": body, "token": token, "homepage": ""}
+    send(ledger, browser, entry, fields, TOPIC_URL)
+    with ledger.lock:
+        ledger.topics.append(entry)
+
+
+def send(ledger, browser, entry, fields, acknowledgement):
+    """POST `fields` to entry["path"] as a person would, sending the same form
+    again (same token) after a failure, up to three times; record the outcome
+    in `entry` and return True when the site acknowledged it with an id."""
     for attempt in range(3):
         started = now()
         try:
             status, response, _ = browser.request(
                 "POST",
-                path,
-                {
-                    "csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""),
-                    "body": body,
-                    "token": token,
-                    "homepage": "",
-                    "post": "",
-                },
+                entry["path"],
+                {"csrfmiddlewaretoken": browser.cookies.get("csrftoken", ""), **fields},
             )
         except Exception as error:
             status, response = 0, None
@@ -262,24 +305,21 @@ def write(ledger, browser, pages, number):
         entry["status"] = status
         entry["attempts"] = attempt + 1
         if status == 302:
-            found = COMMENT_URL.search(response.getheader("Location", ""))
+            found = acknowledgement.search(response.getheader("Location", ""))
             if found:
                 entry["outcome"] = "acknowledged"
                 entry["id"] = int(found.group(1))
-                with ledger.lock:
-                    ledger.parents.append(entry["id"])
-                break
+                return True
         # 400 is no rule's refusal: the comment may be stored and the session
         # not (the primary went down between them); the same token again tells.
         if 400 < status < 500:
             entry["outcome"] = "refused"
             entry["reason"] = f"HTTP {status}"
-            break
+            return False
         entry["outcome"] = "failed"
         retry = response.getheader("Retry-After") if response else None
         time.sleep(min(float(retry or 2), 5))
-    with ledger.lock:
-        ledger.writes.append(entry)
+    return False
 
 
 # Faults -----------------------------------------------------------------------
@@ -405,6 +445,15 @@ def queue_depth():
     return None
 
 
+def outbox_depth():
+    """Tasks kept in the outbox (not yet handed to Redis); None when unknown."""
+    try:
+        with database() as db:
+            return db.execute("SELECT count(*) FROM outbox_pendingtask").fetchone()[0]
+    except Exception:
+        return None
+
+
 # Checks -------------------------------------------------------------------------
 
 
@@ -475,6 +524,8 @@ def check(ledger):
                 [ids],
             ).fetchall()
         }
+        topics = check_topics(db, ledger.topics)
+        emails = check_emails(db, [comment for comment, _ in due], ledger.wall_start)
     missing_notifications = sum(1 for pair in due if pair not in made)
     return {
         "acknowledged": len(acked),
@@ -489,6 +540,100 @@ def check(ledger):
         "reply notifications due": len(due),
         "reply notifications missing": missing_notifications,
         "notifications duplicated": duplicate_notifications,
+        **topics,
+        **emails,
+    }
+
+
+def sent_emails(since):
+    """(recipient, ids of the comments it links to) of each email the stack
+    wrote since `since` (wall clock): in development and in the stack, Django's
+    file backend writes each batch of messages to one file of MAIL, each message
+    followed by a line of 79 dashes."""
+    if not MAIL.is_dir():
+        return
+    for path in MAIL.glob("*.log"):
+        if path.stat().st_mtime < since:
+            continue
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if not raw.strip():
+                continue
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            text = message.get_body(("plain",)).get_content()
+            yield str(message["To"]), {int(n) for n in COMMENT_URL.findall(text)}
+
+
+def check_emails(db, replies, since):
+    """Every email due to a member of the run was sent at most once.
+
+    Due: the run's members want replies emailed at once (the default), at most
+    one email per discussion an hour, later replies folding into one email sent
+    when the hour is up (after the run). So each (member, discussion) that got a
+    reply during the run is due exactly one email now; no reply may be in two
+    emails, and no member may have two emails about one discussion in the run.
+    Only the run's members are counted: they have no earlier emails whose hour
+    could hold theirs back.
+    """
+    replied = db.execute(
+        """SELECT c.id, c.discussion_id, u.email FROM comments_comment c
+           JOIN comments_comment p ON p.id = c.parent_id
+           JOIN accounts_user u ON u.id = p.author_id
+           WHERE c.id = ANY(%s) AND u.email LIKE %s""",
+        [replies, f"lt-{RUN}-%"],
+    ).fetchall()
+    discussion_of = {comment: discussion for comment, discussion, _ in replied}
+    due = {(to, discussion) for _, discussion, to in replied}
+    emails = [(to, ids) for to, ids in sent_emails(since) if f"lt-{RUN}-" in to]
+    per_reply, per_discussion = Counter(), Counter()
+    for to, ids in emails:
+        per_reply.update((to, comment) for comment in ids)
+        per_discussion.update({(to, discussion_of.get(c)) for c in ids} - {None})
+    return {
+        "emails due": len(due),
+        "emails sent": len(emails),
+        "emails due but missing": len(due - set(per_discussion)),
+        "replies emailed twice": sum(1 for n in per_reply.values() if n > 1),
+        "second emails about one discussion": sum(
+            n - 1 for n in per_discussion.values() if n > 1
+        ),
+    }
+
+
+def check_topics(db, topics):
+    """Every acknowledged topic exists once, with its exact title, first post
+    and category; no topic of the run exists that was not acknowledged,
+    unless its request failed."""
+    acked = {t["token"]: t for t in topics if t.get("outcome") == "acknowledged"}
+    failed = {t["token"] for t in topics if t.get("outcome") == "failed"}
+    rows = db.execute(
+        """SELECT c.form_token::text, t.id, t.title, c.body, k.slug
+           FROM forums_topic t JOIN comments_comment c ON c.id = t.opening_post_id
+           JOIN forums_category k ON k.id = t.category_id
+           WHERE c.body LIKE %s OR t.title LIKE %s""",
+        [f"Topic of load test {RUN} %", f"Load test {RUN} topic %"],
+    ).fetchall()
+    by_token = {}
+    for row in rows:
+        by_token.setdefault(row[0], []).append(row)
+    lost = duplicated = wrong = 0
+    for token, topic in acked.items():
+        found = by_token.get(token, [])
+        if not found:
+            lost += 1
+            continue
+        duplicated += len(found) > 1
+        expected = (topic["id"], topic["title"], topic["body"], topic["category"])
+        wrong += tuple(found[0][1:]) != expected
+    return {
+        "topics acknowledged": len(acked),
+        "topics refused": sum(1 for t in topics if t.get("outcome") == "refused"),
+        "topics failed (indeterminate)": len(failed - set(acked)),
+        "topics lost": lost,
+        "topics duplicated": duplicated,
+        "topics with wrong title, text or category": wrong,
+        "topics stored but not acknowledged": sum(
+            1 for r in rows if r[0] not in acked and r[0] not in failed
+        ),
     }
 
 
@@ -588,7 +733,7 @@ def main():
     threads += [
         threading.Thread(
             target=poster,
-            args=(ledger, data["pages"], email, n, stop, deadline),
+            args=(ledger, data, email, n, stop, deadline),
             daemon=True,
         )
         for n, email in enumerate(data["members"])
@@ -608,25 +753,37 @@ def main():
     for thread in threads + helpers:
         thread.join(timeout=max(0.0, deadline + 120 - now()))
     end = now()
-    # The workers finish what is queued before the notifications are counted.
+    # The workers finish what is queued, and sweep up what the outbox kept,
+    # before the notifications are counted.
     waited = now()
-    depth = queue_depth()
-    while (depth is None or depth > 0) and now() - waited < 180:
+    depth, kept = queue_depth(), outbox_depth()
+    while (depth is None or depth > 0 or kept) and now() - waited < 180:
         time.sleep(1)
-        depth = queue_depth()
-    print(f"queue emptied in {now() - waited:.0f} s (depth {depth})")
+        depth, kept = queue_depth(), outbox_depth()
+    print(f"queue emptied in {now() - waited:.0f} s (depth {depth}, outbox {kept})")
     time.sleep(3)
     report = {"run": RUN, **summary(ledger, start, end), "checks": check(ledger)}
     out = ROOT / "var" / "loadtest"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")  # noqa: UP017
     path = out / f"{stamp}.json"
-    path.write_text(json.dumps({**report, "writes": ledger.writes}, indent=2) + "\n")
+    ledger_rows = {"writes": ledger.writes, "topics": ledger.topics}
+    path.write_text(json.dumps({**report, **ledger_rows}, indent=2) + "\n")
     print_report(report)
     print(f"ledger and figures: {path}")
     checks = report["checks"]
-    if checks["lost"] or checks["duplicated"] or checks["count drift (discussions)"]:
+    if any(checks[name] for name in FAILING):
         sys.exit(1)
+
+
+# Any of these above 0 fails the run.
+FAILING = [
+    "lost",
+    "duplicated",
+    "count drift (discussions)",
+    "topics lost",
+    "topics duplicated",
+]
 
 
 def table(header, rows):
