@@ -26,8 +26,7 @@ def test_emails_written_as_files_are_read_back_with_the_comments_they_link(
     with mail.get_connection() as connection:  # two messages in one file
         for to, ids in [("ana@example.com", [12, 15]), ("ben@example.com", [7])]:
             links = "\n\n".join(
-                f"Read it and reply: https://kindred.example/comments/{n}/"
-                for n in ids
+                f"Read it and reply: https://kindred.example/comments/{n}/" for n in ids
             )
             message = EmailMultiAlternatives(
                 "New replies", f"Ana’s reply — {links}", to=[to], connection=connection
