@@ -103,6 +103,10 @@ def page_followers(discussion, comment):
     return followers_of_post(comment) if followers_of_post else []
 
 
+def is_active(member_id):
+    return get_user_model().objects.filter(pk=member_id, is_active=True).exists()
+
+
 def recipients(comment):
     """{member id: kind} for a published comment; its author is never among them.
 
@@ -111,9 +115,11 @@ def recipients(comment):
     """
     found = {}
     discussion = comment.discussion
-    followers = Follow.objects.filter(discussion=discussion).values_list(
-        "member_id", flat=True
-    )
+    # A deleted account (an inactive row) hears of nothing: its follows went
+    # with it, and a reply to what it wrote tells nobody.
+    followers = Follow.objects.filter(
+        discussion=discussion, member__is_active=True
+    ).values_list("member_id", flat=True)
     for member_id in followers.iterator(chunk_size=5000):
         found[member_id] = Notification.Kind.FOLLOWED
     if comment.parent_id is None:
@@ -130,7 +136,7 @@ def recipients(comment):
     replied_to = comment.parent.author_id if comment.parent_id else None
     if replied_to is None and comment.parent_id is None:
         replied_to = page_author_id(discussion)
-    if replied_to is not None:
+    if replied_to is not None and is_active(replied_to):
         found[replied_to] = Notification.Kind.REPLY
     found.pop(comment.author_id, None)
     if comment.author_id:  # whoever muted the author hears nothing from them
@@ -187,9 +193,9 @@ def email_those_who_want_it(comment):
 def notify_decision(comment_id):
     """Tell a comment's author of the decision on it: one notification per
     comment, brought back to the top (and unread) by each new decision."""
-    comment = Comment.objects.filter(pk=comment_id, author__isnull=False).first()
+    comment = Comment.objects.filter(pk=comment_id, author__is_active=True).first()
     if comment is None:
-        return 0
+        return 0  # a guest's, or a deleted account's
     Notification.objects.update_or_create(
         recipient_id=comment.author_id,
         comment=comment,
@@ -235,7 +241,9 @@ def notify_reaction(comment_id):
     first reaction of a period brings it (back) to the top, unread; the later
     ones of the period are counted in it without raising it again."""
     comment = (
-        Comment.objects.published().filter(pk=comment_id, author__isnull=False).first()
+        Comment.objects.published()
+        .filter(pk=comment_id, author__is_active=True)
+        .first()
     )
     if comment is None or not comment.reaction_counts:
         return 0

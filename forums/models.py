@@ -387,9 +387,9 @@ class Topic(TopicModeration, models.Model):
         category hear of its first post, that is of a new topic."""
         if comment.pk != self.opening_post_id:
             return CategoryFollow.objects.none().values_list("member_id", flat=True)
-        return CategoryFollow.objects.filter(category=self.category_id).values_list(
-            "member_id", flat=True
-        )
+        return CategoryFollow.objects.filter(
+            category=self.category_id, member__is_active=True
+        ).values_list("member_id", flat=True)
 
     def title_editable_by(self, user):
         """Moderators at any time; the author within the comments' edit window."""

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.member_data import delete_account
 from accounts.models import Follow, Notification, User
 from accounts.notifications import mentioned_names, notify
 from comments.models import (
@@ -16,9 +17,12 @@ from comments.models import (
     RemovalReason,
     Report,
 )
-from comments.services import report_comment
+from comments.services import react_to_comment, report_comment
+from forums.models import CategoryFollow
 from tests.comments.make import comment
+from tests.conftest import read_mail
 from tests.factories import ArticleFactory, UserFactory
+from tests.forums import make as forums_make
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -297,3 +301,34 @@ def test_reporters_hear_that_their_report_was_reviewed(
     assert note.summary == (
         f"The comment you reported on “Tofersen news” was reviewed: {shown}"
     )
+
+
+def test_a_deleted_account_hears_of_nothing_and_is_emailed_nothing(
+    client, settings, django_capture_on_commit_callbacks
+):
+    ana = UserFactory(
+        display_name="Ana", email_choices=dict.fromkeys(Notification.Kind.values, "now")
+    )
+    ben, mod = UserFactory(display_name="Ben"), UserFactory(is_staff=True)
+    room = forums_make.category()
+    topic = forums_make.topic(room, author=ana)
+    CategoryFollow.objects.create(member=ana, category=room)
+    article = ArticleFactory()
+    said = comment(article.discussion, author=ana, created_at=an_hour_ago())
+    Follow.objects.create(member=ana, discussion=article.discussion)
+    delete_account(ana, keep_posts=True)
+    assert not Follow.objects.filter(member=ana).exists()
+    assert not CategoryFollow.objects.filter(member=ana).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        # A reply to what they wrote, a mention of the name their posts show,
+        # a reply in the topic they started, a new topic where they followed,
+        # a reaction to their comment and a moderator's decision on it.
+        forums_make.topic(room, author=ben)
+        write(client, ben, article.discussion, "Hello @Former member", parent=said)
+        forums_make.reply(topic, author=ben)
+        react_to_comment(comment=said, member=ben, kind="thinking")
+        reason = RemovalReason.objects.create(label="Off topic")
+        Comment.objects.get(pk=said.pk).remove(by=mod, public_reason=reason)
+    assert Comment.objects.filter(author=ben).count() == 3
+    assert not Notification.objects.filter(recipient=ana).exists()
+    assert read_mail(settings) == []
