@@ -6,10 +6,12 @@ var/bench/cached-stack/), then runs wrk on loopback against each in turns
 (A, B, C ... A, B, C ...), so that what else the machine runs falls on all
 of them alike:
 
-- nginx serving the article page's bytes from a file (the bar);
+- nginx serving the article page's bytes from a file (the bar), and the
+  same file compressed ahead (gzip_static) to a client that accepts gzip;
 - the article page with 1,000 comments (all on one page, a bench setting) and
   the home page through the production front: nginx with its shared copy
-  (scripts/stack.py) before two granian servers of one process each;
+  (scripts/stack.py) before two granian servers of one process each; the
+  article page also to a client that accepts gzip, as browsers do;
 - the same article page straight from the app servers, granian and gunicorn
   with two processes and one or four threads each (the app's own caches:
   the production app server is chosen by these);
@@ -22,6 +24,7 @@ and the load average; writes the raw samples to var/bench/cached.json.
 BENCH_ROUNDS (5) and BENCH_SECONDS (5) set the length of the run.
 """
 
+import gzip
 import importlib.util
 import json
 import os
@@ -65,6 +68,8 @@ SERVERS = [
     ),
 ]
 MEMORY_PORT = 18295
+FILE = "nginx, the page's bytes from a file"
+FILE_GZIP = "nginx, the page's file compressed ahead (gzip_static), gzip"
 # The bench's article: found, or (the first time) made after the demo content.
 ARTICLE = """
 from articles.models import Article
@@ -134,12 +139,13 @@ def start(stack):
     page = fetch(front + article)
     (OUT / "cached").mkdir(parents=True, exist_ok=True)
     (OUT / "cached" / "article.html").write_bytes(page)
+    (OUT / "cached" / "article.html.gz").write_bytes(gzip.compress(page))
     start_file_server(stack)
     variants = {
-        "nginx, the page's bytes from a file": (
-            f"http://127.0.0.1:{FILE_PORT}/article.html"
-        ),
+        FILE: f"http://127.0.0.1:{FILE_PORT}/article.html",
+        FILE_GZIP: f"http://127.0.0.1:{FILE_PORT}/article.html",
         "article page, nginx's shared copy": front + article,
+        "article page, nginx's shared copy, gzip": front + article,
         "home page, nginx's shared copy": front + "/",
         "the page's bytes from memory, granian": (f"http://127.0.0.1:{MEMORY_PORT}/"),
     }
@@ -186,6 +192,7 @@ http {{
     access_log off;
     client_body_temp_path {prefix}/tmp;
     sendfile on;
+    gzip_static on;
     keepalive_timeout 65;
     server {{
         listen 127.0.0.1:{FILE_PORT};
@@ -220,10 +227,15 @@ PAGE = (
 )
 
 
-def wrk(url):
+def encoding(name):
+    """A variant named "..., gzip" asks for compressed answers, as browsers do."""
+    return ["-H", "Accept-Encoding: gzip"] if name.endswith("gzip") else []
+
+
+def wrk(name, url):
     """Requests per second of one wrk run, and the load average after it."""
     result = subprocess.run(
-        ["wrk", *WRK, url], capture_output=True, text=True, check=True
+        ["wrk", *WRK, *encoding(name), url], capture_output=True, text=True, check=True
     )
     if "Non-2xx" in result.stdout or "Socket errors" in result.stdout:
         sys.exit(f"bench: {url} answered with errors:\n{result.stdout}")
@@ -235,11 +247,12 @@ def measure(variants):
     samples = {
         name: {"url": url, "rps": [], "load": []} for name, url in variants.items()
     }
-    for url in variants.values():  # warm every cache and connection first
-        subprocess.run(["wrk", "-t1", "-c4", "-d1s", url], capture_output=True)
+    for name, url in variants.items():  # warm every cache and connection first
+        warm = ["wrk", "-t1", "-c4", "-d1s", *encoding(name), url]
+        subprocess.run(warm, capture_output=True)
     for number in range(ROUNDS):
         for name, url in variants.items():
-            rps, load = wrk(url)
+            rps, load = wrk(name, url)
             samples[name]["rps"].append(rps)
             samples[name]["load"].append(load)
         print(f"round {number + 1} of {ROUNDS} done", flush=True)
@@ -257,12 +270,12 @@ def ratio(top, bottom):
 
 
 def report(samples, page, bodies):
-    file = next(iter(samples.values()))["rps"]
     print(f"\nwrk {' '.join(WRK)}, {ROUNDS} rounds; page {len(page) / 1024:.1f} KB")
     print("| variant | median req/s | ÷ nginx's file [range] | same bytes | load |")
     print("|---|---|---|---|---|")
     for name, sample in samples.items():
-        share = ratio(sample["rps"], file)
+        bar = samples[FILE_GZIP if name.endswith("gzip") else FILE]["rps"]
+        share = ratio(sample["rps"], bar)
         sample["ratio_to_file"] = share
         sample["same_bytes"] = bodies.get(name)
         print(
@@ -301,6 +314,18 @@ def compare_bytes(variants, page):
     }
 
 
+def cache_status(variants):
+    """What nginx's shared copy answered a second request (HIT when the app
+    let it keep the page)."""
+    statuses = {}
+    for name, url in variants.items():
+        if "shared copy" in name:
+            fetch(url)
+            with urllib.request.urlopen(url, timeout=30) as response:
+                statuses[name] = response.headers.get("X-Cache-Status")
+    return statuses
+
+
 def stop(stack):
     stop_file_server(stack)
     for name, _, _ in SERVERS:
@@ -314,8 +339,11 @@ def main():
     try:
         variants, page = start(stack)
         bodies = compare_bytes(variants, page)
+        statuses = cache_status(variants)
+        print(f"nginx's shared copy, a second request: {statuses}", flush=True)
         samples = measure(variants)
         figures = report(samples, page, bodies)
+        figures["X-Cache-Status"] = statuses
     finally:
         stop(stack)
     path = OUT / "cached.json"

@@ -66,6 +66,12 @@ MIDDLEWARE = [
     # The primary down: 503 with Retry-After, the typed text given back.
     "config.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed once, here, when the browser accepts it: nginx keeps the
+    # compressed copy beside the plain one (Vary) instead of compressing the
+    # page again for every reader. Inside WhiteNoise, which serves static files
+    # compressed ahead; outside PublicCacheMiddleware, whose ETag is then the
+    # hash of the page itself (made weak here), the same compressed or not.
+    "django.middleware.gzip.GZipMiddleware",
     # Outside every middleware that sets a cookie: it sees whether one was set.
     "config.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

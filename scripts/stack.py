@@ -512,6 +512,12 @@ http {{
     # it, nor do the pages that are never shared.
     proxy_cache_path {prefix}/cache levels=1:2 keys_zone=kindred_pages:10m
                      max_size=1g inactive=1h use_temp_path=off;
+    # Browsers that take gzip and those that do not have a copy each (the app
+    # compresses; Vary keeps them apart), found at once by their key.
+    map $http_accept_encoding $kindred_encoding {{
+        default "";
+        ~*gzip gzip;
+    }}
     map $uri $kindred_private_path {{
         default 0;
         ~^/(accounts|admin|healthz|metrics)(/|$) 1;
@@ -553,7 +559,7 @@ http {{
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
             proxy_cache kindred_pages;
-            proxy_cache_key $scheme$host$request_uri;
+            proxy_cache_key $scheme$host$request_uri$kindred_encoding;
             proxy_cache_bypass $http_cookie $http_authorization $kindred_private_path;
             proxy_no_cache $http_cookie $http_authorization $kindred_private_path;
             # Once a copy has expired, the first reader after that gets a fresh

@@ -2,6 +2,7 @@
 nginx.conf), tested against a small app of the test's own: nginx really runs,
 in front of a server that counts the requests that reach it."""
 
+import gzip
 import importlib.util
 import socket
 import subprocess
@@ -48,13 +49,16 @@ class App(BaseHTTPRequestHandler):
         body = f"{self.path} version {App.version}".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        if "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         if self.path.startswith("/private/"):
             self.send_header("Cache-Control", "private, no-store")
         else:
             self.send_header("Cache-Control", "public, max-age=1")
             self.send_header("X-Accel-Expires", f"@{int(time.time())}")
-            self.send_header("Vary", "Cookie")
+            self.send_header("Vary", "Accept-Encoding, Cookie")
         self.end_headers()
         self.wfile.write(body)
 
@@ -85,13 +89,16 @@ def site(tmp_path_factory):
 
 def get(url, **headers):
     with urlopen(Request(url, headers=headers), timeout=10) as response:
-        return response.read().decode(), response.headers
+        body = response.read()
+        if response.headers["Content-Encoding"] == "gzip":
+            body = gzip.decompress(body)
+        return body.decode(), response.headers
 
 
 def test_the_config_keeps_anonymous_pages_and_passes_members_by(site):
     conf = site[1]
     assert "proxy_cache kindred_pages;" in conf
-    assert "proxy_cache_key $scheme$host$request_uri;" in conf
+    assert "proxy_cache_key $scheme$host$request_uri$kindred_encoding;" in conf
     assert "proxy_cache_use_stale updating;" in conf
     assert "proxy_cache_bypass $http_cookie" in conf
     assert "proxy_no_cache $http_cookie" in conf
@@ -140,3 +147,20 @@ def test_a_change_reaches_the_next_anonymous_reader_within_a_second(site):
     while f"version {App.version}" not in get(url)[0]:
         assert time.monotonic() - changed < 1.1, "the old copy outlived a second"
         time.sleep(0.05)
+
+
+def test_the_compressed_copy_and_the_plain_one_are_kept_apart(site):
+    url = site[0] + "/articles/compressed/"
+    gzip_ = {"Accept-Encoding": "gzip"}
+    App.hits.clear()
+    for _ in range(2):
+        plain, plain_headers = get(url)
+        packed, packed_headers = get(url, **gzip_)
+    assert plain == packed
+    assert "Content-Encoding" not in plain_headers
+    assert packed_headers["Content-Encoding"] == "gzip"
+    assert (plain_headers["X-Cache-Status"], packed_headers["X-Cache-Status"]) == (
+        "HIT",
+        "HIT",
+    )
+    assert len(App.hits) == 2

@@ -1,5 +1,7 @@
+import gzip
 from unittest import mock
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -33,3 +35,14 @@ def test_private_pages_and_pages_that_set_a_cookie_carry_no_freshness():
         answer("public, max-age=1", cookie="csrftoken"),
     ):
         assert "X-Accel-Expires" not in middleware(request)
+
+
+@pytest.mark.django_db
+def test_a_page_is_compressed_once_by_the_app_when_the_browser_accepts_it(client):
+    plain = client.get("/")
+    packed = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert b"</html>" in gzip.decompress(packed.content)
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"]
