@@ -46,3 +46,20 @@ def test_a_page_is_compressed_once_by_the_app_when_the_browser_accepts_it(client
     assert b"</html>" in gzip.decompress(packed.content)
     assert "Content-Encoding" not in plain
     assert "Accept-Encoding" in plain["Vary"]
+
+
+@pytest.mark.django_db
+def test_a_compressed_public_page_is_fresh_to_the_second_and_answers_304(client):
+    packed = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Cache-Control"] == "public, max-age=1"
+    assert packed["X-Accel-Expires"].startswith("@")
+    again = client.get(
+        "/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_members_page_carries_no_freshness_for_nginx(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user(email="m@example.com"))
+    assert "X-Accel-Expires" not in client.get("/")
