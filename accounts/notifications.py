@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Min
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
@@ -83,6 +84,23 @@ def mentioned_names(text):
     return names
 
 
+def mentioned_members(names):
+    """Ids of the members named by lower-cased `names` (mentioned_names), in
+    one query: a name counts when exactly one active member has it. Display
+    names are not unique; a mention of a name two members share cannot tell
+    which was meant, so it tells neither (rather than a stranger)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(lower_name=Lower("display_name"))
+        .filter(lower_name__in=names)
+        .values("lower_name")
+        .annotate(members=Count("pk"), member=Min("pk"))
+        .filter(members=1)
+        .values_list("member", flat=True)
+    )
+
+
 def page_author_id(discussion):
     """The member who opened the page, for pages that have one (a forum topic's
     `author`); articles, written by editors, have none."""
@@ -126,12 +144,7 @@ def recipients(comment):
         for member_id in page_followers(discussion, comment):
             found[member_id] = Notification.Kind.FOLLOWED
     if names := mentioned_names(comment.body):
-        mentioned = (
-            get_user_model()
-            .objects.annotate(lower_name=Lower("display_name"))
-            .filter(lower_name__in=names, is_active=True)
-            .values_list("pk", flat=True)
-        )
+        mentioned = mentioned_members(names)
         found.update(dict.fromkeys(mentioned, Notification.Kind.MENTION))
     replied_to = comment.parent.author_id if comment.parent_id else None
     if replied_to is None and comment.parent_id is None:

@@ -159,6 +159,26 @@ def test_followers_and_mentions_hear_of_a_new_comment_once_each(
     assert kinds == {"Ana María": "mention", "Cal": "followed"}
 
 
+def test_a_mention_names_a_member_only_when_one_member_has_that_name(
+    client, django_capture_on_commit_callbacks
+):
+    ana = UserFactory(display_name="Ana Silva")
+    kim_here, kim_there = (
+        UserFactory(display_name="Kim"),
+        UserFactory(display_name="KIM"),
+    )
+    UserFactory(display_name="Ana Silva", is_active=False)  # a closed account
+    article = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, UserFactory(), article.discussion, "Thanks @ana silva and @Kim!")
+    # Two members are called Kim (in any case): the mention cannot say which,
+    # so neither hears of it; one active member is Ana Silva, and she does.
+    assert list(Notification.objects.values_list("recipient", "kind")) == [
+        (ana.pk, Notification.Kind.MENTION)
+    ]
+    assert not Notification.objects.filter(recipient__in=[kim_here, kim_there])
+
+
 def test_mentions_are_read_from_the_words_after_an_at_sign():
     assert {"ana", "ana maría", "ana maría thanks"} <= mentioned_names(
         "Hi @Ana María thanks!"
