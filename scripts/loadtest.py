@@ -26,7 +26,7 @@ acknowledged topic exists once with its exact title, first post and category;
 every email due to a member of the run was sent at most once (check_emails).
 
 Writes var/loadtest/STAMP.json and prints the table. Environment:
-LOADTEST_SECONDS (300), LOADTEST_READERS (8), LOADTEST_POSTERS (40),
+LOADTEST_SECONDS (300), LOADTEST_READERS (16), LOADTEST_POSTERS (40),
 LOADTEST_FAULTS (1; 0 for a run without faults); the stack's (scripts/stack.py).
 """
 
@@ -58,7 +58,7 @@ import stack  # noqa: E402
 from config import localdb  # noqa: E402
 
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "300"))
-READERS = int(os.environ.get("LOADTEST_READERS", "8"))
+READERS = int(os.environ.get("LOADTEST_READERS", "16"))
 POSTERS = int(os.environ.get("LOADTEST_POSTERS", "40"))
 FAULTS = os.environ.get("LOADTEST_FAULTS", "1") == "1"
 POST_EVERY = 16.0
@@ -208,12 +208,13 @@ class Ledger:
 
 
 def reader(ledger, pages, stop, number, member=None):
-    browser = Browser(f"127.0.1.{number + 1}")
+    browser = Browser(f"127.1.{number // 250}.{number % 250 + 1}")
+    kind = "member read" if member else "read"
     if member:
         try:
             browser.log_in(member)
         except Exception:  # reads on as a guest; the failure is counted
-            ledger.request("read", 0, 0.0)
+            ledger.request(kind, 0, 0.0)
     paths = ["/", "/forums/", *(url for url, _ in pages)]
     while not stop.is_set():
         path = random.choice(paths)
@@ -222,7 +223,7 @@ def reader(ledger, pages, stop, number, member=None):
             status, _, _ = browser.request("GET", path)
         except Exception:
             status = 0
-        ledger.request("read", status, now() - started)
+        ledger.request(kind, status, now() - started)
         if status in (0, 502, 503, 504):
             time.sleep(0.2)
 
@@ -653,9 +654,16 @@ def summary(ledger, start, end):
             "error_rate": round(errors / len(rows), 4) if rows else 0,
         }
 
-    reads = [r for r in ledger.requests if r[1] == "read"]
-    writes = [r for r in ledger.requests if r[1] == "write"]
-    ok = [r for r in reads if r[2] == 200]
+    def timed(rows, ok):
+        return {
+            **stats(rows),
+            "p50_ms": percentile([r[3] for r in rows if r[2] == ok], 50),
+            "p99_ms": percentile([r[3] for r in rows if r[2] == ok], 99),
+        }
+
+    def kind(*kinds):
+        return [r for r in ledger.requests if r[1] in kinds]
+
     windows = []
     marks = [f["at"] for f in ledger.faults] + [end]
     for fault, until in zip(ledger.faults, marks[1:], strict=False):
@@ -675,16 +683,10 @@ def summary(ledger, start, end):
             **stats(ledger.requests),
             "per_second": round(len(ledger.requests) / (end - start), 1),
         },
-        "reads": {
-            **stats(reads),
-            "p50_ms": percentile([r[3] for r in ok], 50),
-            "p99_ms": percentile([r[3] for r in ok], 99),
-        },
-        "writes": {
-            **stats(writes),
-            "p50_ms": percentile([r[3] for r in writes if r[2] == 302], 50),
-            "p99_ms": percentile([r[3] for r in writes if r[2] == 302], 99),
-        },
+        "reads": timed(kind("read", "member read"), 200),
+        "anonymous reads": timed(kind("read"), 200),
+        "signed-in reads": timed(kind("member read"), 200),
+        "writes": timed(kind("write"), 302),
         "faults": windows,
         "replica_lag_s": {
             "max": max(ledger.lag) if ledger.lag else None,
@@ -724,7 +726,7 @@ def main():
                 data["pages"],
                 stop,
                 n,
-                data["members"][n] if n % 4 == 3 else None,
+                data["members"][n % len(data["members"])] if n % 4 == 3 else None,
             ),
             daemon=True,
         )
@@ -794,16 +796,19 @@ def table(header, rows):
 
 
 def print_report(report):
-    o, r, w = report["overall"], report["reads"], report["writes"]
+    o = report["overall"]
+    kinds = ["reads", "anonymous reads", "signed-in reads", "writes"]
     table(
         ["", "requests", "errors", "error rate", "p50 ms", "p99 ms"],
         [
             ["all", f"{o['requests']} ({o['per_second']}/s)", o["errors"]]
-            + [o["error_rate"], "", ""],
-            ["reads", r["requests"], r["errors"], r["error_rate"]]
-            + [r["p50_ms"], r["p99_ms"]],
-            ["writes", w["requests"], w["errors"], w["error_rate"]]
-            + [w["p50_ms"], w["p99_ms"]],
+            + [o["error_rate"], "", ""]
+        ]
+        + [
+            [name]
+            + [report[name][k] for k in ("requests", "errors", "error_rate")]
+            + [report[name]["p50_ms"], report[name]["p99_ms"]]
+            for name in kinds
         ],
     )
     table(
