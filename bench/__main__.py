@@ -18,7 +18,7 @@ OUT = Path(settings.BASE_DIR) / "var" / "bench"
 
 
 def main(argv):
-    suites = ["comments", "moderation", "forums", "reactions", "members"]
+    suites = ["comments", "moderation", "forums", "reactions", "members", "memory"]
     chosen = [name for name in argv if name in suites] or suites
     settings.ALLOWED_HOSTS = ["*"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -36,6 +36,7 @@ SIZES = [
 ] or SIZES
 REPEAT = 7  # forums.py's single timings
 REPLIES = 25  # replies posted through the view at each size
+FIRST_PAGE_ROUNDS = 15
 
 
 def rounds_for(size):
@@ -58,8 +59,9 @@ def count_queries(call):
     return len(captured.captured_queries)
 
 
-def measure(size):
+def measure(size, built):
     article, people = thread(size, depth=8, seed=size)
+    built[size] = article, people
     discussion = article.discussion
     url = article.get_absolute_url()
     anonymous, member = Client(), Client()
@@ -213,13 +215,15 @@ def run():
         "ratio [range] | cached page ms | reply ms (queries) | load",
         flush=True,
     )
-    rows = []
+    rows, built = [], {}
     try:
         for size in SIZES:  # each line as soon as it is measured
-            rows.append(measure(size))
+            rows.append(measure(size, built))
             print(line(rows[-1]), flush=True)
+        replies = reply_growth(built)
     finally:
         settings.KINDRED = kindred
+    first = first_page(built)  # the site's own page size
     growth = {
         "thread_20000_1000": ratio(rows, "thread", 20000, 1000),
         "page_20000_1000": ratio(rows, "page", 20000, 1000),
@@ -236,4 +240,90 @@ def run():
         f"{sum(row['reply']['renumbered'] for row in rows)}"
     )
     assert Comment.objects.exists()
-    return {"sizes": rows, "growth": growth}
+    return {
+        "sizes": rows,
+        "growth": growth,
+        "first_page": first,
+        "reply_growth": replies,
+    }
+
+
+def first_page(built, small=1000, big=20000):
+    """The first page as the site serves it (about COMMENTS_PER_PAGE comments),
+    uncached, at `small` and `big` comments, timed in turns: whatever grows with
+    the discussion shows in the ratio."""
+    if small not in built or big not in built:
+        return None
+    client = Client()
+    urls = {size: built[size][0].get_absolute_url() for size in (small, big)}
+    figures = {"load_before": load_average()}
+    for size, url in urls.items():
+        uncached()
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url).content
+        figures[f"queries_{size}"] = len(captured.captured_queries)
+        figures[f"shown_{size}"] = html.count(b'<li id="comment-')
+
+    def get(url):
+        return lambda: client.get(url)
+
+    samples = interleaved(
+        {size: get(url) for size, url in urls.items()}, FIRST_PAGE_ROUNDS, uncached
+    )
+    figures["ratio"] = compare(samples[small], samples[big])
+    figures["load_after"] = load_average()
+    figures["samples_ms"] = {size: rounded(values) for size, values in samples.items()}
+    compared = figures["ratio"]
+    print(
+        f"First page (about {settings.KINDRED['COMMENTS_PER_PAGE']} comments), "
+        f"uncached, {FIRST_PAGE_ROUNDS} rounds in turns: {small:,} comments "
+        f"{compared['fast_ms']} ms ({figures[f'queries_{small}']} queries, "
+        f"{figures[f'shown_{small}']} shown), {big:,} comments "
+        f"{compared['slow_ms']} ms ({figures[f'queries_{big}']} queries, "
+        f"{figures[f'shown_{big}']} shown); time({big:,}) / time({small:,}) "
+        f"{with_range(compared)}; load {figures['load_before']}/"
+        f"{figures['load_after']}",
+        flush=True,
+    )
+    return figures
+
+
+def reply_growth(built, small=10, big=20000):
+    """A reply posted through the view in a discussion of `small` and of `big`
+    comments, in turns: no work on the write path grows with the thread."""
+    if small not in built or big not in built:
+        return None
+    figures = {"load_before": load_average()}
+    posters = {}
+    for size in (small, big):
+        article, people = built[size]
+        client = Client()
+        client.force_login(people[3])
+        parent = article.discussion.comments.filter(
+            status=Comment.Status.PUBLISHED
+        ).latest("pk")
+        posters[size] = reply_poster(
+            client, reverse("comments:reply", args=[parent.pk])
+        )
+    samples = interleaved(posters, REPLIES)
+    figures["ratio"] = compare(samples[small], samples[big])
+    figures["load_after"] = load_average()
+    figures["samples_ms"] = {size: rounded(values) for size, values in samples.items()}
+    compared = figures["ratio"]
+    print(
+        f"Reply through the view, {REPLIES} in turns: {small:,} comments "
+        f"{compared['fast_ms']} ms, {big:,} comments {compared['slow_ms']} ms; "
+        f"time({big:,}) / time({small:,}) {with_range(compared)}; load "
+        f"{figures['load_before']}/{figures['load_after']}",
+        flush=True,
+    )
+    return figures
+
+
+def reply_poster(client, url):
+    def post():
+        data = {"body": f"A reply ({uuid.uuid4()})", "token": uuid.uuid4()}
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content[:2000]
+
+    return post

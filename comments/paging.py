@@ -47,11 +47,12 @@ def plan_pages(paths, order, helpful=None):
     along as context when the page continues a thread.
     """
     per_page = settings.KINDRED["COMMENTS_PER_PAGE"]
-    threads, start = [], 0
-    for index in range(1, len(paths) + 1):
-        if index == len(paths) or len(paths[index]) == PATH_STEP:
-            threads.append((start, index))
-            start = index
+    # Where each thread starts (a top-level path is one step long): one pass in
+    # C over the paths, then a loop over threads, not over comments.
+    starts = [
+        index for index, path in enumerate(paths) if len(path) == PATH_STEP or not index
+    ]
+    threads = list(zip(starts, [*starts[1:], len(paths)], strict=False))
     if order == "newest":
         threads.reverse()
     elif order == "helpful":
