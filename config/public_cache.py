@@ -16,6 +16,7 @@ Everyone else (a session, a guest's remembered name, a page that set a cookie)
 gets `Cache-Control: private, no-cache`, unless the view said otherwise.
 """
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -56,7 +57,9 @@ def first_answered(request, etag):
     """When this URL first answered the bytes tagged `etag`, in whole seconds:
     a later change always gets a later time, so If-Modified-Since cannot take
     new bytes for old ones answered in the same second."""
-    key = f"kindred:public:{request.get_full_path()}"
+    # Hashed: an address can be longer than any cache allows a key to be.
+    url = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False)
+    key = f"kindred:public:{url.hexdigest()}"
     known = cache.get(key)
     if known and known[0] == etag:
         return known[1]

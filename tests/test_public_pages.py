@@ -1,7 +1,10 @@
 """Anonymous readers' pages are the same bytes for everyone, so a shared cache can
 keep them (config/public_cache.py); members' pages are private."""
 
+import warnings
+
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 from django.urls import reverse
 
@@ -167,3 +170,11 @@ def test_a_page_not_marked_public_is_not_shared():
     response = Client().get(reverse("account_login"))
     assert "public" not in response.get("Cache-Control", "")
     assert not response.has_header("ETag")
+
+
+def test_a_very_long_address_is_shared_like_any_other(urls):
+    long_search = reverse("articles:search") + "?q=" + "x" * 10_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # too long for some caches
+        response = Client().get(long_search)
+    assert response["Cache-Control"] == "public, max-age=1"
