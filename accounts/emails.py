@@ -1,9 +1,10 @@
 """Emails about notifications: at once (at most one per discussion per hour per
 member), with a one-click unsubscribe link that needs no login (RFC 8058).
 
-Sending runs in the worker (email_member). A notification is marked emailed only
-after its email went out, so a failed send leaves it waiting: the task is
-enqueued again with a growing delay, and a later email still carries it.
+Sending runs in the worker (email_member). A notification is marked emailed
+just before its email goes (committed first, so that no email is sent twice),
+and unmarked when the send fails: the task is enqueued again with a growing
+delay, and a later email still carries it.
 """
 
 from datetime import timedelta
@@ -106,24 +107,48 @@ def email_member(member_id, discussion_id, attempt=1):
         raise
 
 
-@transaction.atomic
 def send_pending(member, notifications, now):
     """Send what waits in `notifications` as one email; mark it emailed."""
-    # Locked, and skipped by another worker sending the same ones meanwhile.
-    waiting = (
-        notifications.filter(EMAILABLE, emailed_at=None)
-        .for_list()
-        .select_for_update(skip_locked=True, of=("self",))
-    )
-    pending = [
-        note for note in waiting if member.email_choice(note.kind) == EmailChoice.NOW
-    ]
-    if pending:
-        send_notifications(member, pending)
-        Notification.objects.filter(pk__in=[note.pk for note in pending]).update(
-            emailed_at=now
+    with transaction.atomic():
+        # Locked, and skipped by another worker sending the same ones meanwhile.
+        waiting = (
+            notifications.filter(EMAILABLE, emailed_at=None)
+            .for_list()
+            .select_for_update(skip_locked=True, of=("self",))
         )
+        pending = [
+            note
+            for note in waiting
+            if member.email_choice(note.kind) == EmailChoice.NOW
+        ]
+        mark_emailed(pending, now)
+    send_marked(member, pending, now)
     return len(pending)
+
+
+def mark_emailed(notes, now):
+    Notification.objects.filter(pk__in=[note.pk for note in notes]).update(
+        emailed_at=now
+    )
+
+
+def send_marked(member, notes, now, subject=None):
+    """Email `notes`, marked emailed at `now` in a transaction that committed.
+
+    Marked before the email goes, an email is sent at most once: a worker that
+    dies once it is sent (kill -9, the database gone before the mark) cannot
+    send it again. A send that fails unmarks them, to be sent by the retry.
+    """
+    if not notes:
+        return
+    try:
+        send_notifications(member, notes, subject=subject)
+    except Exception:
+        marked = [note.pk for note in notes]
+        Notification.objects.filter(pk__in=marked, emailed_at=now).update(
+            emailed_at=None
+        )
+        raise
 
 
 def send_notifications(member, notes, subject=None):
@@ -209,15 +234,13 @@ def send_digest(member_id):
             for note in waiting
             if member.email_choice(note.kind) == EmailChoice.DIGEST
         ]
-        if notes:
-            with override(settings.LANGUAGE_CODE):
-                subject = ngettext(
-                    "Your daily digest: %(count)s new comment",
-                    "Your daily digest: %(count)s new comments",
-                    len(notes),
-                ) % {"count": len(notes)}
-            send_notifications(member, notes, subject=subject)
-            Notification.objects.filter(pk__in=[note.pk for note in notes]).update(
-                emailed_at=timezone.now()
-            )
+        now = timezone.now()
+        mark_emailed(notes, now)
+    with override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "Your daily digest: %(count)s new comment",
+            "Your daily digest: %(count)s new comments",
+            len(notes),
+        ) % {"count": len(notes)}
+    send_marked(member, notes, now, subject=subject)
     return len(notes)

@@ -15,7 +15,7 @@ import ipaddress
 import prometheus_client
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -26,6 +26,7 @@ from django_tasks import TaskResultStatus, task_backends
 
 from config import replica
 from config.clientip import client_ip
+from outbox.models import PendingTask
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -119,6 +120,16 @@ def metrics(request):
             depth.labels(queue=name).set(waiting)
     except Exception:  # the queue is down: readiness says so; the rest still counts
         pass
+    try:
+        kept = PendingTask.objects.count()
+    except DatabaseError:  # the primary is down: readiness says so
+        pass
+    else:
+        prometheus_client.Gauge(
+            "kindred_task_outbox_depth",
+            "Tasks kept in the outbox, not yet handed to the queue (outbox/)",
+            registry=ours,
+        ).set(kept)
     lag = prometheus_client.Gauge(
         "kindred_replica_lag_seconds",
         "How far the replica's replay is behind (-1: no replica, or it is down)",

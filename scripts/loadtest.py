@@ -199,6 +199,7 @@ class Ledger:
         self.topics = []
         self.faults = []
         self.lag = []
+        self.outbox = []  # tasks kept in the outbox, sampled with the lag
         self.parents = []
         self.wall_start = time.time()  # mail files are dated by the wall clock
 
@@ -426,24 +427,37 @@ def sampler(ledger, stop):
     while not stop.is_set():
         for port in stack.APP_PORTS:
             try:
-                lag = metric(scrape(port), "kindred_replica_lag_seconds")
+                text = scrape(port)
             except Exception:
                 continue
+            lag = metric(text, "kindred_replica_lag_seconds")
             if lag is not None and lag >= 0:
                 ledger.lag.append(lag)
+            kept = metric(text, "kindred_task_outbox_depth")
+            if kept is not None:
+                ledger.outbox.append(kept)
         stop.wait(2)
 
 
-def queue_depth():
-    """Tasks waiting, from /metrics; None when no app server answers."""
-    for port in stack.APP_PORTS:
-        try:
-            depth = metric(scrape(port), "kindred_task_queue_depth")
-        except Exception:
-            continue
-        if depth is not None:
-            return depth
-    return None
+def jobs_to_run():
+    """Jobs of the workers not done yet: queued, started (a killed worker's job
+    stays there until RQ's maintenance finds it abandoned and gives it back),
+    or due to run again within a minute (RQ's retries); None when Redis does
+    not answer. Read without RQ's clean-ups, which are the workers' to run."""
+    from redis import Redis  # noqa: PLC0415
+    from rq import Queue  # noqa: PLC0415
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry  # noqa: PLC0415
+
+    try:
+        redis = Redis(port=stack.REDIS_PORT, db=1, socket_timeout=5)
+        queue = Queue("default", connection=redis)
+        return (
+            redis.llen(queue.key)
+            + redis.zcard(StartedJobRegistry(queue=queue).key)
+            + redis.zcount(ScheduledJobRegistry(queue=queue).key, 0, time.time() + 60)
+        )
+    except Exception:
+        return None
 
 
 def outbox_depth():
@@ -692,6 +706,7 @@ def summary(ledger, start, end):
             "max": max(ledger.lag) if ledger.lag else None,
             "median": statistics.median(ledger.lag) if ledger.lag else None,
         },
+        "outbox_max": max(ledger.outbox) if ledger.outbox else None,
     }
 
 
@@ -758,11 +773,11 @@ def main():
     # The workers finish what is queued, and sweep up what the outbox kept,
     # before the notifications are counted.
     waited = now()
-    depth, kept = queue_depth(), outbox_depth()
-    while (depth is None or depth > 0 or kept) and now() - waited < 180:
+    jobs, kept = jobs_to_run(), outbox_depth()
+    while (jobs is None or jobs > 0 or kept) and now() - waited < 300:
         time.sleep(1)
-        depth, kept = queue_depth(), outbox_depth()
-    print(f"queue emptied in {now() - waited:.0f} s (depth {depth}, outbox {kept})")
+        jobs, kept = jobs_to_run(), outbox_depth()
+    print(f"queue emptied in {now() - waited:.0f} s (jobs {jobs}, outbox {kept})")
     time.sleep(3)
     report = {"run": RUN, **summary(ledger, start, end), "checks": check(ledger)}
     out = ROOT / "var" / "loadtest"
@@ -785,6 +800,9 @@ FAILING = [
     "count drift (discussions)",
     "topics lost",
     "topics duplicated",
+    "notifications duplicated",
+    "replies emailed twice",
+    "second emails about one discussion",
 ]
 
 
@@ -826,6 +844,7 @@ def print_report(report):
         ],
     )
     print(f"\nreplica lag: {report['replica_lag_s']}")
+    print(f"most tasks kept in the outbox at once: {report['outbox_max']}")
     table(["check", "value"], list(report["checks"].items()))
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from accounts.notifications import notify_comment
+from outbox.models import PendingTask
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def test_ready_is_503_when_the_queue_is_unreachable(client):
 def test_metrics_give_requests_database_timings_and_the_queue_depth(client):
     waiting = DBTaskResult.objects.filter(status="READY").count()
     notify_comment.enqueue(0)  # stored, not run: the worker is not running
+    PendingTask.objects.create(task_path=notify_comment.module_path, args=[0])
     client.get(reverse("healthz-ready"))
     response = client.get(reverse("metrics"))
     assert response.status_code == 200
@@ -65,6 +67,7 @@ def test_metrics_give_requests_database_timings_and_the_queue_depth(client):
     assert 'django_db_execute_total{alias="default",vendor="postgresql"}' in text
     assert "django_db_query_duration_seconds_bucket" in text
     assert f'kindred_task_queue_depth{{queue="default"}} {waiting + 1}.0' in text
+    assert "kindred_task_outbox_depth 1.0" in text
     assert "kindred_replica_lag_seconds -1.0" in text
 
 

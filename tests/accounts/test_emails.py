@@ -177,6 +177,31 @@ def test_a_failed_send_is_retried_and_loses_nothing(settings, ana, article):
     assert note.emailed_at is not None
 
 
+def test_an_email_is_marked_sent_before_it_goes_so_it_never_goes_twice(
+    settings, ana, article
+):
+    # A worker killed just after sending (or the database lost before the
+    # mark) must not leave it unmarked: the retry would send it again.
+    settings.TASKS = DUMMY
+    mine = comment(article.discussion, author=ana)
+    answer = comment(article.discussion, parent=mine, author=UserFactory())
+    note = Notification.objects.create(recipient=ana, kind="reply", comment=answer)
+    marked_when_sent = []
+
+    def send(message):
+        marked_when_sent.append(Notification.objects.get(pk=note.pk).emailed_at)
+        raise SystemExit  # the worker dies with the email gone
+
+    with (
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", send),
+        pytest.raises(SystemExit),
+    ):
+        email_member.call(ana.pk, article.discussion_id)
+    assert marked_when_sent[0] is not None
+    assert email_member.call(ana.pk, article.discussion_id) == 0
+    assert read_mail(settings) == []
+
+
 def test_followers_are_emailed_only_when_they_asked(
     client, settings, ana, article, django_capture_on_commit_callbacks
 ):
