@@ -6,7 +6,7 @@ that changes them, whatever path it takes (a post, a bulk insert, a moderator's
 decision, an author's delete, an account's deletion), through one trigger on
 comments_comment: storing a reply marks its parent; a top-level comment that
 appears to readers or disappears moves its discussion's thread count. It costs
-Django no query (storing a reply stays at three). The same counts from the data:
+Django no query. The same counts from the data:
 comments.bulk.recount_threads().
 """
 
