@@ -239,9 +239,7 @@ class Notification(models.Model):
         """Who did what where: "Ben replied to you on “Tofersen news”"."""
         where = self.comment.discussion.owner
         if self.kind in (self.Kind.DECISION, self.Kind.REPORT):
-            decision = self.comment.get_status_display()
-            if self.comment.public_reason_id:
-                decision = f"{decision} · {self.comment.public_reason}"
+            decision = self.decision_words
             if self.kind == self.Kind.REPORT:
                 words = _(
                     "The comment you reported on “%(where)s” was reviewed: %(decision)s"
@@ -269,6 +267,27 @@ class Notification(models.Model):
         return words % {"who": self.who, "where": where}
 
     @property
+    def decision_words(self):
+        """The decision as it reads in the list and the emails: the comment's
+        status and public reason, or for the author of a page, what was
+        decided on the whole page ("Removed by a moderator · <reason>")."""
+        if self.kind == self.Kind.DECISION and self.page_decision:
+            return self.page_decision
+        decision = self.comment.get_status_display()
+        if self.comment.public_reason_id:
+            decision = f"{decision} · {self.comment.public_reason}"
+        return decision
+
+    @property
+    def page_decision(self):
+        """A moderator's decision on the page this comment opens, as the page
+        words it (`decision_words`: a forum topic removed, with the reason), or
+        "": the page is as public as its first post."""
+        if not self.starts_its_page:
+            return ""
+        return getattr(self.comment.discussion.owner, "decision_words", "")
+
+    @property
     def link_hint(self):
         """What the "Open the comment" link adds for screen readers."""
         if self.kind == self.Kind.REACTION:
@@ -294,6 +313,7 @@ class Notification(models.Model):
     def excerpt(self):
         """The comment's words while it is public (it may since have been removed)."""
         published = self.comment.status == self.comment.Status.PUBLISHED
+        published = published and not self.page_decision
         if not published and self.kind == self.Kind.REPORT:
             return ""  # what was removed is not quoted back to the reporter
         if not published and self.kind != self.Kind.DECISION:
@@ -305,7 +325,7 @@ class Notification(models.Model):
         """What an email may quote: the comment's words only while it is public.
         An email travels beyond the site, so even the author's own held or
         removed words stay out of it; the summary tells the decision."""
-        if self.comment.status != self.comment.Status.PUBLISHED:
+        if self.comment.status != self.comment.Status.PUBLISHED or self.page_decision:
             return ""
         return self.comment.body
 

@@ -42,11 +42,12 @@ def comment_published(comment):
     enqueue_on_commit(notify_comment, comment.pk)
 
 
-def comment_held(comment):
-    """Call when the posting pipeline holds a new comment (a first comment, a
-    watched word, links): its member author is told that it waits for a
-    moderator, as of any decision on their content (notify_decision); nobody
-    else hears of it until it is published."""
+def tell_author(comment):
+    """Tell `comment`'s member author of a decision that no transition of its
+    own announces (comment_moved does for those): the posting pipeline held it
+    as it came in (a first comment, a watched word, links), or a moderator
+    removed or restored the page it opens (a forum topic). Nobody else hears of
+    it (notify_decision)."""
     if comment.author_id:
         enqueue_on_commit(notify_decision, comment.pk)
 

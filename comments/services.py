@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.notifications import comment_held, comment_published, comment_reacted
+from accounts.notifications import comment_published, comment_reacted, tell_author
 from comments.models import Comment, ModerationRecord, Reaction, Report
 from comments.models.reactions import count_reactions
 from comments.posting import (
@@ -127,7 +127,7 @@ def store_comment(*, submission, verdict, token=None):
         )
     submission.discussion.record_change(published_delta=0 if held else 1)
     if held:
-        comment_held(comment)
+        tell_author(comment)
     else:
         comment_published(comment)
     return comment

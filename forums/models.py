@@ -356,6 +356,15 @@ class Topic(TopicModeration, models.Model):
         return reverse("forums:topic", args=[self.category.slug, self.pk, self.slug])
 
     @property
+    def decision_words(self):
+        """A moderator's decision on the whole topic as its author is told it
+        (accounts' decision notifications): "Removed by a moderator · <reason>",
+        or "" while it is not removed."""
+        if not self.is_removed:
+            return ""
+        return f"{Comment.Status.REMOVED.label} · {self.removal_reason}"
+
+    @property
     def is_held(self):
         return self.opening_post.status in HIDDEN_OPENINGS
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notifications import tell_author
 from comments.models import Comment
 
 
@@ -77,6 +78,7 @@ class TopicModeration:
             self._count_in(self.category, -1)
             self.category.refresh_latest()
         self._record(self.records.model.Action.REMOVE, by, reason=reason.strip())
+        tell_author(self.opening_post)
         return True
 
     @transaction.atomic
@@ -92,6 +94,7 @@ class TopicModeration:
             self._count_in(self.category, +1)
             self.category.refresh_latest()
         self._record(self.records.model.Action.RESTORE, by)
+        tell_author(self.opening_post)
         return True
 
     @transaction.atomic
