@@ -5,8 +5,15 @@ its Next link on page 199 gives it: a keyset page), the front page, /forums/late
 and a topic page with 1,000 replies: SQL queries and the median time, uncached
 (cache cleared before each request) and cached, first with 100 topics in the
 category, then with 10,000. Then starting a topic and replying: queries each.
+
+Equal work: a category of 100 topics has no page 200, and its last page holds
+10 topics, so the deep page at 100 topics is its deepest full page (page 3, 30
+topics, as page 200 of 10,000 holds). Each ratio is the median of the ratios of
+one round, where the two pages were fetched one after the other, with the
+lowest and highest round beside it.
 """
 
+import os
 import random
 import re
 import statistics
@@ -98,6 +105,11 @@ def long_topic(category, people, rng):
     return Topic.objects.select_related("category").get(pk=topic.pk)
 
 
+def deepest(category, number):
+    """Page `number`, or the deepest page that is full (30 topics) if fewer."""
+    return max(1, min(number, category.topic_count // 30))
+
+
 def page_figures(urls):
     """Queries, then median ms uncached and cached, for each of `urls` (by name).
 
@@ -119,6 +131,7 @@ def page_figures(urls):
                 )
         for name, times in runs.items():
             figures[name][key] = round(statistics.median(times), 2)
+            figures[name][key.replace("_ms", "_runs")] = times
     return figures
 
 
@@ -126,8 +139,7 @@ def linked(category, number):
     """The address of page `number` (or the last page, if fewer) as its Next
     link on the page before it gives it: a keyset page (forums.views)."""
     url = category.get_absolute_url()
-    pages = -(-category.topic_count // 30)
-    before = max(1, min(number, pages) - 1)
+    before = max(1, deepest(category, number) - 1)
     html = Client().get(url, {"page": before}).content.decode()
     found = re.search(r'<a href="([^"]+)" rel="next">', html)
     assert found, "no Next link"
@@ -137,7 +149,8 @@ def linked(category, number):
 def pages(category, topic):
     return {
         "category page 1": category.get_absolute_url(),
-        "category page 200": category.get_absolute_url() + "?page=200",
+        "category page 200": category.get_absolute_url()
+        + f"?page={deepest(category, 200)}",
         "category page 200 by its link": linked(category, 200),
         "forum front page": reverse("forums:index"),
         "latest": reverse("forums:latest"),
@@ -183,6 +196,16 @@ def posting(category, people):
     }
 
 
+def spread(a, b):
+    """The median ratio b / a over rounds, and the lowest and highest round's."""
+    ratios = sorted(y / x for x, y in zip(a, b, strict=True))
+    return [
+        round(statistics.median(ratios), 2),
+        round(ratios[0], 2),
+        round(ratios[-1], 2),
+    ]
+
+
 def run():
     kindred = settings.KINDRED
     settings.KINDRED = {
@@ -197,6 +220,7 @@ def run():
 
 
 def measure():
+    load_before = os.getloadavg()[0]
     ModerationSettings.objects.create(hold_first_comments=False)
     rng = random.Random(8)
     now = timezone.now()
@@ -222,24 +246,37 @@ def measure():
         at_100[name] = both.get(f"{name} (100)", at_100[name])
     big.refresh_from_db()
     writing = posting(big, people)
+    load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print(
         f"Forums: category of {big.topic_count:,} topics and {big.post_count:,} "
         f"posts (median of {REPEAT}; anonymous reader; uncached = cache cleared "
         "before each request; the category pages at 100 and at 10,000 topics "
-        "measured in turns)"
+        "measured in turns, page 200 at 100 topics being its deepest full page; "
+        f"load average {load[0]} to {load[1]})"
     )
     print(
         "page | queries at 100 | queries at 10,000 | uncached ms at 100 | "
-        "uncached ms at 10,000 | cached ms at 10,000 | ratio 10,000 / 100"
+        "uncached ms at 10,000 | cached ms at 10,000 | ratio 10,000 / 100 "
+        "[lowest-highest round]"
     )
     rows = []
     for name in at_100:
         a, b = at_100[name], at_10000[name]
-        ratio = round(b["uncached_ms"] / a["uncached_ms"], 2)
-        rows.append({"page": name, "at_100": a, "at_10000": b, "ratio": ratio})
+        ratio, low, high = spread(a.pop("uncached_runs"), b.pop("uncached_runs"))
+        for figures in (a, b):
+            figures.pop("cached_runs")
+        rows.append(
+            {
+                "page": name,
+                "at_100": a,
+                "at_10000": b,
+                "ratio": ratio,
+                "ratio_range": [low, high],
+            }
+        )
         print(
             f"{name} | {a['queries']} | {b['queries']} | {a['uncached_ms']} | "
-            f"{b['uncached_ms']} | {b['cached_ms']} | {ratio}"
+            f"{b['uncached_ms']} | {b['cached_ms']} | {ratio} [{low}-{high}]"
         )
     print(
         f"start a topic: {writing['start_queries']} queries, {writing['start_ms']} ms; "
@@ -249,6 +286,7 @@ def measure():
     return {
         "topics": big.topic_count,
         "posts": big.post_count,
+        "load_average": load,
         "pages": rows,
         **writing,
     }

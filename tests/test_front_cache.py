@@ -15,10 +15,6 @@ from urllib.request import Request, urlopen
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NGINX = next(
-    (p for p in ("/usr/sbin/nginx", "/usr/bin/nginx") if Path(p).exists()), None
-)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
 
 
 def load_stack():
@@ -72,6 +68,8 @@ class App(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     stack = load_stack()
+    stack.ensure_packages()  # nginx installed where missing, as make stack does
+    nginx = stack._which("nginx")
     stack.STACK = tmp_path_factory.mktemp("stack")
     stack.PORT, stack.APP_PORTS = free_port(), [free_port()]
     for sub in ("pids", "logs"):
@@ -79,7 +77,7 @@ def site(tmp_path_factory):
     app = ThreadingHTTPServer(("127.0.0.1", stack.APP_PORTS[0]), App)
     threading.Thread(target=app.serve_forever, daemon=True).start()
     conf = stack.nginx_conf()
-    args = [NGINX, "-c", str(conf), "-p", str(conf.parent)]
+    args = [nginx, "-c", str(conf), "-p", str(conf.parent)]
     checked = subprocess.run([*args, "-t"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     subprocess.run(args, check=True)
