@@ -1,39 +1,70 @@
-"""Emails about notifications: at once (at most one per discussion per hour per
-member), with a one-click unsubscribe link that needs no login (RFC 8058).
+"""Emails about notifications: at once (at most one per discussion per hour
+per member), with a one-click unsubscribe link that needs no login (RFC 8058).
 
 Sending runs in the worker (email_member). A notification is marked emailed
 just before its email goes (committed first, so that no email is sent twice),
 and unmarked when the send fails: the task is enqueued again with a growing
 delay, and a later email still carries it.
+
+Each send asks again, when it runs, whether its notifications may still go:
+the member still active and still choosing that email, the comment still
+public where it is (not held or removed, its topic or article not taken down),
+its author not muted since. What may not go stays in the notification list.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext, override
 from django_tasks import task
 
-from accounts.models import EmailChoice, Notification, email_choice
+from accounts.models import DiscussionEmail, EmailChoice, Notification, email_choice
 from comments.models import Comment
+from comments.owners import registry
 
 HOLD_BACK = timedelta(hours=1)  # at most one email per discussion per hour
 ATTEMPTS = 5
 UNSUBSCRIBE_SALT = "kindred.unsubscribe"
-# What may be emailed: news of public comments only (held or removed content
-# reaches nobody), except a decision on one's own comment and the review of
-# one's report, which are news whatever the comment's status now is; their
-# emails never quote a comment that is not public (Notification.public_excerpt).
-EMAILABLE = Q(comment__status=Comment.Status.PUBLISHED) | Q(
-    kind__in=[Notification.Kind.DECISION, Notification.Kind.REPORT]
-)
+# News of one's own comment (a decision) or of one's report (its review) goes
+# whatever the comment's status now is; their emails never quote a comment
+# that is not public (Notification.public_excerpt).
+ABOUT_ONESELF = [Notification.Kind.DECISION, Notification.Kind.REPORT]
+# Kinds an email may call "new comments" in its subject.
+COMMENT_KINDS = {
+    Notification.Kind.REPLY,
+    Notification.Kind.MENTION,
+    Notification.Kind.FOLLOWED,
+}
+
+
+def emailable():
+    """What may be emailed: news of comments that anyone may read now (published,
+    on a page that is public: not a removed or held topic, not an article taken
+    back to draft), or news about oneself (ABOUT_ONESELF). A filter on
+    notifications, asked afresh at each send; no query of its own."""
+    public = Q(comment__status=Comment.Status.PUBLISHED) & registry.visible(
+        AnonymousUser(), through="comment__discussion__"
+    )
+    return public | Q(kind__in=ABOUT_ONESELF)
+
+
+def waiting_for(member):
+    """`member`'s notifications that may be emailed and were not: emailable(),
+    and not by a member they have muted since."""
+    return (
+        member.notifications.filter(emailable(), emailed_at=None)
+        .exclude(actor__in=member.mutes.values("muted"))
+        .for_list()
+    )
 
 
 def site_url(path):
@@ -88,16 +119,8 @@ def email_member(member_id, discussion_id, attempt=1):
     if member is None:
         return 0
     now = timezone.now()
-    in_discussion = member.notifications.filter(comment__discussion_id=discussion_id)
-    last = in_discussion.filter(emailed_at__gt=now - HOLD_BACK).aggregate(
-        last=Max("emailed_at")
-    )["last"]
-    if last is not None:
-        # Replies within the hour fold into one email sent when the hour is up.
-        email_member.using(run_after=last + HOLD_BACK).enqueue(member_id, discussion_id)
-        return 0
     try:
-        return send_pending(member, in_discussion, now)
+        return send_pending(member, discussion_id, now)
     except Exception:
         # Nothing was marked emailed: try again later, up to ATTEMPTS times.
         if attempt < ATTEMPTS:
@@ -107,13 +130,19 @@ def email_member(member_id, discussion_id, attempt=1):
         raise
 
 
-def send_pending(member, notifications, now):
-    """Send what waits in `notifications` as one email; mark it emailed."""
+def send_pending(member, discussion_id, now):
+    """Send what waits for `member` in one discussion as one email, unless they
+    were emailed about it less than HOLD_BACK ago (at once or in a digest, about
+    anything there): then it waits for the email sent when the hour is up."""
     with transaction.atomic():
-        # Locked, and skipped by another worker sending the same ones meanwhile.
+        # Locked: a second worker emailing this member about this discussion
+        # waits here, then finds the hour started.
+        last, _created = DiscussionEmail.objects.select_for_update().get_or_create(
+            member=member, discussion_id=discussion_id
+        )
         waiting = (
-            notifications.filter(EMAILABLE, emailed_at=None)
-            .for_list()
+            waiting_for(member)
+            .filter(comment__discussion_id=discussion_id)
             .select_for_update(skip_locked=True, of=("self",))
         )
         pending = [
@@ -121,8 +150,22 @@ def send_pending(member, notifications, now):
             for note in waiting
             if member.email_choice(note.kind) == EmailChoice.NOW
         ]
+        if not pending:
+            return 0
+        if last.sent_at and last.sent_at > now - HOLD_BACK:
+            email_member.using(run_after=last.sent_at + HOLD_BACK).enqueue(
+                member.pk, discussion_id
+            )
+            return 0
+        before, last.sent_at = last.sent_at, now
+        last.save(update_fields=["sent_at"])
         mark_emailed(pending, now)
-    send_marked(member, pending, now)
+    try:
+        send_marked(member, pending, now)
+    except Exception:
+        # Not sent: the retry must not find the hour started by it.
+        DiscussionEmail.objects.filter(pk=last.pk, sent_at=now).update(sent_at=before)
+        raise
     return len(pending)
 
 
@@ -191,11 +234,21 @@ def send_notifications(member, notes, subject=None):
 
 
 def many_in_one(notes):
-    return ngettext(
-        "%(count)s new comment on “%(where)s”",
-        "%(count)s new comments on “%(where)s”",
-        len(notes),
-    ) % {"count": len(notes), "where": notes[0].comment.discussion.owner}
+    """The subject of an email that carries several notifications of one
+    discussion: new comments, or (with a decision, a reaction...) news."""
+    if all(note.kind in COMMENT_KINDS for note in notes):
+        words = ngettext(
+            "%(count)s new comment on “%(where)s”",
+            "%(count)s new comments on “%(where)s”",
+            len(notes),
+        )
+    else:
+        words = ngettext(
+            "%(count)s notification about “%(where)s”",
+            "%(count)s notifications about “%(where)s”",
+            len(notes),
+        )
+    return words % {"count": len(notes), "where": notes[0].comment.discussion.owner}
 
 
 @task()
@@ -203,7 +256,7 @@ def send_digests():
     """Enqueue one digest per member who has notifications waiting for one.
     Run daily (manage.py send_digests from cron, README)."""
     waiting = (
-        Notification.objects.filter(EMAILABLE, emailed_at=None)
+        Notification.objects.filter(emailable(), emailed_at=None)
         .values_list("recipient_id", "kind", "recipient__email_choices")
         .distinct()
     )
@@ -224,11 +277,7 @@ def send_digest(member_id):
     if member is None:
         return 0
     with transaction.atomic():
-        waiting = (
-            member.notifications.filter(EMAILABLE, emailed_at=None)
-            .for_list()
-            .select_for_update(skip_locked=True, of=("self",))
-        )
+        waiting = waiting_for(member).select_for_update(skip_locked=True, of=("self",))
         notes = [
             note
             for note in waiting
@@ -237,10 +286,30 @@ def send_digest(member_id):
         now = timezone.now()
         mark_emailed(notes, now)
     with override(settings.LANGUAGE_CODE):
-        subject = ngettext(
-            "Your daily digest: %(count)s new comment",
-            "Your daily digest: %(count)s new comments",
-            len(notes),
-        ) % {"count": len(notes)}
+        if all(note.kind in COMMENT_KINDS for note in notes):
+            words = ngettext(
+                "Your daily digest: %(count)s new comment",
+                "Your daily digest: %(count)s new comments",
+                len(notes),
+            )
+        else:
+            words = ngettext(
+                "Your daily digest: %(count)s notification",
+                "Your daily digest: %(count)s notifications",
+                len(notes),
+            )
+        subject = words % {"count": len(notes)}
     send_marked(member, notes, now, subject=subject)
+    # The digest starts the hour of each discussion it told of: an email at
+    # once about one of them waits for it to be up. The digest itself waits
+    # for nobody: it comes at its time of day.
+    DiscussionEmail.objects.bulk_create(
+        [
+            DiscussionEmail(member=member, discussion_id=pk, sent_at=now)
+            for pk in {note.comment.discussion_id for note in notes}
+        ],
+        update_conflicts=True,
+        unique_fields=["member", "discussion"],
+        update_fields=["sent_at"],
+    )
     return len(notes)

@@ -294,7 +294,22 @@ def export_visits(member):
     ]
 
 
+def export_emails_sent(member):
+    """When they were last emailed about each discussion (what holds the next
+    email about it back for an hour)."""
+    rows = member.discussion_emails.exclude(sent_at=None).select_related("discussion")
+    return [
+        {
+            "where": str(e.discussion.owner),
+            "url": e.discussion.get_absolute_url(),
+            "last_emailed": when(e.sent_at),
+        }
+        for e in rows.order_by("sent_at", "pk")
+    ]
+
+
 def erase_received(member, keep_posts):
+    member.discussion_emails.all().delete()
     member.visits.all().delete()
     member.follows.all().delete()
     member.notifications.all().delete()
@@ -347,6 +362,7 @@ for _section in [
     Section("mutes", export_mutes, erase_mutes),
     Section("pages_read", export_visits),
     Section("notifications", export_notifications, erase_received),
+    Section("emails_sent", export_emails_sent),
     Section("moderation", export_moderation, erase_moderation),
 ]:
     register(_section)

@@ -3,6 +3,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -146,6 +147,15 @@ class NotificationQuerySet(models.QuerySet):
         return self.select_related(
             "actor", "comment__discussion", "comment__public_reason", *where
         )
+
+    def with_access(self, request):
+        """Each with `can_open`: whether its comment is still one this reader
+        may be taken to (Comment.objects.readable_by): not when it, or the page
+        it is on, was held or removed since. In the same query."""
+        from comments.models import Comment  # noqa: PLC0415 (comments imports us)
+
+        readable = Comment.objects.readable_by(request).filter(pk=OuterRef("comment"))
+        return self.annotate(can_open=Exists(readable))
 
     def mark_read(self):
         """One UPDATE; returns how many were unread."""
@@ -328,6 +338,40 @@ class Notification(models.Model):
         if self.comment.status != self.comment.Status.PUBLISHED or self.page_decision:
             return ""
         return self.comment.body
+
+
+class DiscussionEmail(models.Model):
+    """When a member was last emailed about one discussion, whatever the kinds
+    of notification the email carried (a reply, a decision, a reaction...) and
+    whether it went at once or in a digest: the hour that keeps them to one
+    email per discussion (accounts.emails.HOLD_BACK) counts from here. Its row,
+    locked, is also what keeps two workers from emailing the same at once."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="discussion_emails",
+        verbose_name=_("member"),
+    )
+    discussion = models.ForeignKey(
+        "comments.Discussion",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("discussion"),
+    )
+    sent_at = models.DateTimeField(_("last emailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email about a discussion")
+        verbose_name_plural = _("emails about discussions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "discussion"], name="discussion_email_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} ✉ {self.discussion}"
 
 
 class Follow(models.Model):

@@ -11,7 +11,7 @@ PER_PAGE = 30
 
 @login_required
 def notification_list(request):
-    notifications = request.user.notifications.for_list()
+    notifications = request.user.notifications.for_list().with_access(request)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -23,8 +23,13 @@ def notification_list(request):
 @login_required
 def open_notification(request, pk):
     """Follow a notification to its comment, which marks it read."""
-    notification = get_object_or_404(request.user.notifications, pk=pk)
+    notification = get_object_or_404(
+        request.user.notifications.with_access(request), pk=pk
+    )
     request.user.notifications.filter(pk=pk).mark_read()
+    if not notification.can_open:
+        messages.info(request, _("This comment is no longer public."))
+        return redirect("notifications:list")
     return redirect(notification.comment)
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import now
 
-from accounts.models import Follow, Mute, Notification, User
+from accounts.models import DiscussionEmail, Follow, Mute, Notification, User
 from comments.models import (
     Comment,
     Draft,
@@ -87,6 +87,10 @@ def world():
         )
     Mute.objects.create(muter=ana, muted=mod)
     Mute.objects.create(muter=ben, muted=ana)
+    for who in (ana, ben):
+        DiscussionEmail.objects.create(
+            member=who, discussion=ben_topic.discussion, sent_at=now()
+        )
     ana.email_choices = {"mention": "digest"}
     ana.save()
     return {
@@ -139,6 +143,7 @@ def test_the_export_holds_exactly_the_members_data(client, world):
     ]
     assert [v["where"] for v in data["pages_read"]] == ["Ben's topic"]
     assert [n["comment"] for n in data["notifications"]] == [world["answer"].pk]
+    assert [e["where"] for e in data["emails_sent"]] == ["Ben's topic"]
     assert data["email_settings"]["Mentions of my name"] == "Email me a daily digest"
     assert data["email_settings"]["Replies to my comments and topics"] == (
         "Email me at once"
@@ -187,6 +192,7 @@ def assert_person_gone(ana, email):
     assert not Draft.objects.filter(author=ana).exists()
     assert not Visit.objects.filter(member=ana).exists()
     assert not Mute.objects.filter(muter=ana).exists()
+    assert not DiscussionEmail.objects.filter(member=ana).exists()
     assert not User.objects.filter(email=email).exists()
     # The decisions stay, without the person's words.
     assert Restriction.objects.filter(member=ana).count() == 1
@@ -265,6 +271,7 @@ def test_deleting_with_tombstones_keeps_threads_whole(client, world):
     assert Draft.objects.filter(author=ben).count() == 1
     assert Visit.objects.filter(member=ben).count() == 1
     assert Mute.objects.filter(muter=ben).count() == 1  # Ben still folds her posts
+    assert DiscussionEmail.objects.filter(member=ben).count() == 1
 
 
 def test_a_wrong_password_deletes_nothing_and_says_so(client, world):

@@ -6,13 +6,16 @@ decisions, and never quotes what is not public."""
 
 import email
 import email.policy
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification
 from comments.models import Comment, ModerationSettings
 from comments.models.transitions import BY_VERB
+from tests.accounts.queue import DUMMY, run_due
 from tests.comments.make import comment
 from tests.conftest import read_mail
 from tests.factories import ArticleFactory, UserFactory
@@ -159,12 +162,17 @@ def test_removing_a_topic_from_its_page_tells_its_author_why_and_restoring_it_to
     page = client.get(reverse("notifications:list")).content.decode()
     assert summary in page and WORDS in page  # her own words, to her only
     client.force_login(moderator)
+    settings.TASKS = DUMMY  # keeps the email deferred by the hour (run_due)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "restore"})
+    run_due(timezone.now())
     note = Notification.objects.get(recipient=ana)  # the same one, brought back
     assert note.summary == "Your topic “Dosing tips”: Published"
     assert note.read_at is None
-    # Each decision is news of its own: one email each, to an author who asked.
+    # Each decision is news of its own, to an author who asked: the second, in
+    # the hour of the first email about the topic, goes when the hour is up.
+    assert len(mail_to_ana(settings)) == (1 if wants_email else 0)
+    run_due(timezone.now() + timedelta(hours=1))
     assert len(mail_to_ana(settings)) == (2 if wants_email else 0)
 
 

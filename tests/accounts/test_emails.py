@@ -21,6 +21,7 @@ from accounts.emails import (
 from accounts.models import EmailChoice, Follow, Notification
 from comments.models import Comment, ModerationSettings, RemovalReason, Report
 from comments.services import report_comment
+from tests.accounts.queue import clock_at, run_due
 from tests.comments.make import comment
 from tests.conftest import read_mail
 from tests.factories import ArticleFactory, UserFactory
@@ -128,25 +129,26 @@ def test_at_most_one_email_per_discussion_per_hour_later_replies_fold_in(
     settings, ana, article
 ):
     settings.TASKS = DUMMY
+    t0 = timezone.now()
     mine = comment(article.discussion, author=ana)
     first = comment(article.discussion, parent=mine, author=UserFactory(), body="One")
     Notification.objects.create(recipient=ana, kind="reply", comment=first)
-    assert email_member.call(ana.pk, article.discussion_id) == 1
-    for body in ("Two", "Three"):
+    with clock_at(t0):
+        assert email_member.call(ana.pk, article.discussion_id) == 1
+    for minutes, body in ((10, "Two"), (50, "Three")):
         later = comment(
             article.discussion, parent=mine, author=UserFactory(), body=body
         )
         Notification.objects.create(recipient=ana, kind="reply", comment=later)
-        assert email_member.call(ana.pk, article.discussion_id) == 0  # held back
+        with clock_at(t0 + timedelta(minutes=minutes)):
+            assert email_member.call(ana.pk, article.discussion_id) == 0  # held back
     [deferred, *_] = default_task_backend.results
-    sent_at = Notification.objects.get(comment=first).emailed_at
-    assert deferred.task.run_after == sent_at + timedelta(hours=1)
+    assert deferred.task.run_after == t0 + timedelta(hours=1)
     assert len(read_mail(settings)) == 1
-    # The hour is up (the first email is made older, not the clock moved).
-    Notification.objects.filter(comment=first).update(
-        emailed_at=timezone.now() - timedelta(minutes=61)
-    )
-    assert email_member.call(ana.pk, article.discussion_id) == 2
+    run_due(t0 + timedelta(minutes=59))
+    assert len(read_mail(settings)) == 1
+    run_due(t0 + timedelta(hours=1))
+    assert len(read_mail(settings)) == 2
     second = parsed(read_mail(settings)[-1])
     assert (
         second["Subject"].strip()
