@@ -1,5 +1,8 @@
 """`make screenshots`: the main page types at 1,280 and 390 px, light and dark, as
 PNGs under var/screenshots/, so the look can be reviewed without running the site.
+It then prints, for each page type at each width, the targets under 44 x 44 px
+(counted as the browser tests count them), and for the longest discussion the Tab
+presses from the top of the page to its first Reply link and its page height.
 
 Serves the seeded demo database with Django's development server on a free port,
 drives chromium through Playwright, then stops the server.
@@ -16,6 +19,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.conftest import NOT_TARGETS, SMALL_TARGETS_JS, TARGETS  # noqa: E402
+
 OUT = ROOT / "var" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
 PAGES = {
@@ -129,6 +135,42 @@ def shoot(browser, base, missing):
             context.close()
 
 
+FIRST_REPLY_JS = """() => {
+  const el = document.activeElement;
+  return el && el.tagName === "A" && el.textContent.trim().startsWith("Reply");
+}"""
+
+
+def measure(browser, base):
+    """The figures issue 10 asks for, printed one a line."""
+    for width in WIDTHS.values():
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, path in PAGES.items():
+            if name == "not-found":
+                continue  # the development server's page, not the readers'
+            page.goto(base + path, wait_until="networkidle")
+            small = page.evaluate(
+                SMALL_TARGETS_JS, {"selector": ", ".join(TARGETS), "skip": NOT_TARGETS}
+            )
+            print(f"targets under 44 px, {name} at {width} px: {len(small)}")
+            for target in small:
+                print(f"    {target}")
+        long = PAGES.get("long-discussion", "").split("#")[0]
+        if long:
+            page.goto(base + long, wait_until="networkidle")
+            height = page.evaluate("document.documentElement.scrollHeight")
+            presses = 0
+            while presses < 3000 and not page.evaluate(FIRST_REPLY_JS):
+                page.keyboard.press("Tab")
+                presses += 1
+            print(
+                f"longest discussion ({long}) at {width} px: page 1 is {height} px "
+                f"tall; {presses} Tab presses from the top to the first Reply link"
+            )
+        context.close()
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     missing = not_found_page()  # before Playwright's event loop starts
@@ -141,6 +183,7 @@ def main():
                 executable_path="/usr/bin/chromium", args=["--no-sandbox"]
             )
             shoot(browser, f"http://127.0.0.1:{port}", missing)
+            measure(browser, f"http://127.0.0.1:{port}")
             browser.close()
     finally:
         server.terminate()
