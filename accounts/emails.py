@@ -27,9 +27,16 @@ from django.utils import timezone
 from django.utils.translation import ngettext, override
 from django_tasks import task
 
-from accounts.models import DiscussionEmail, EmailChoice, Notification, email_choice
+from accounts.models import (
+    DigestDay,
+    DiscussionEmail,
+    EmailChoice,
+    Notification,
+    email_choice,
+)
 from comments.models import Comment
 from comments.owners import registry
+from outbox import enqueue_on_commit
 
 HOLD_BACK = timedelta(hours=1)  # at most one email per discussion per hour
 ATTEMPTS = 5
@@ -251,10 +258,33 @@ def many_in_one(notes):
     return words % {"count": len(notes), "where": notes[0].comment.discussion.owner}
 
 
+_queued_day = None  # this process saw the digests of this day queued
+
+
+def queue_digests_if_due(now=None):
+    """Queue the day's digests (send_digests) at the first look on or after
+    KINDRED["DIGEST_HOUR"] o'clock (None: never): every task worker looks between tasks
+    (db_worker every few seconds, the RQ workers at each maintenance), and the
+    day's DigestDay row lets one of them only queue them. True when this call
+    queued them."""
+    global _queued_day
+    hour = settings.KINDRED["DIGEST_HOUR"]
+    now = timezone.localtime(now or timezone.now())
+    if hour is None or now.hour < hour or _queued_day == now.date():
+        return False
+    with transaction.atomic():
+        _day, created = DigestDay.objects.get_or_create(day=now.date())
+        if created:
+            enqueue_on_commit(send_digests)
+    _queued_day = now.date()
+    return created
+
+
 @task()
 def send_digests():
     """Enqueue one digest per member who has notifications waiting for one.
-    Run daily (manage.py send_digests from cron, README)."""
+    Queued daily by the workers (queue_digests_if_due), or by hand with
+    manage.py send_digests."""
     waiting = (
         Notification.objects.filter(emailable(), emailed_at=None)
         .values_list("recipient_id", "kind", "recipient__email_choices")

@@ -374,6 +374,22 @@ class DiscussionEmail(models.Model):
         return f"{self.member} ✉ {self.discussion}"
 
 
+class DigestDay(models.Model):
+    """A day whose digests were queued. Every worker looks, between tasks,
+    whether the digest hour has come (accounts.emails.queue_digests_if_due):
+    the first to write the day's row queues them, the others find it there."""
+
+    day = models.DateField(_("day"), unique=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest day")
+        verbose_name_plural = _("digest days")
+
+    def __str__(self):
+        return str(self.day)
+
+
 class Follow(models.Model):
     """A member following a discussion: an article's or a topic's alike."""
 

@@ -340,6 +340,9 @@ if TASKS["default"]["BACKEND"] in (
         for name in TASKS["default"]["QUEUES"]
     }
 
+_digest_hour = env("KINDRED_DIGEST_HOUR", default="7")
+_digest_hour = None if _digest_hour == "off" else int(_digest_hour)
+
 KINDRED = {
     "ARTICLES_PER_PAGE": 20,
     "SEARCH_MAX_LENGTH": 200,
@@ -358,6 +361,9 @@ KINDRED = {
     "COMMENTS_DUPLICATE_MINUTES": 10,
     "TRUSTED_PROXIES": _trusted_proxies,
     "FORUMS_TOPIC_RATE_SECONDS": 300,
+    # The daily digests are queued by the task workers at this hour (TIME_ZONE);
+    # "off": never by them (manage.py send_digests from cron instead).
+    "DIGEST_HOUR": _digest_hour,
     # /metrics answers loopback, or a request with "Authorization: Bearer TOKEN".
     "METRICS_TOKEN": env("KINDRED_METRICS_TOKEN", default=""),
     "REPLICA": {

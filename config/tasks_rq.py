@@ -17,7 +17,9 @@ connection that broke (a restart of PostgreSQL), as Django does between requests
 
 At each maintenance a worker also enqueues the tasks that could not be handed to
 Redis when their transaction committed (outbox.sweep): a Redis down or loading
-its data then delays a comment's notifications instead of losing them.
+its data then delays a comment's notifications instead of losing them. And it
+queues the day's email digests once their hour has come
+(accounts.emails.queue_digests_if_due).
 """
 
 from django.db import close_old_connections
@@ -94,6 +96,10 @@ class Worker(SimpleWorker):
         try:
             if handed := sweep():
                 self.log.info("Enqueued %d task(s) left in the outbox", handed)
+            from accounts.emails import queue_digests_if_due  # noqa: PLC0415
+
+            if queue_digests_if_due():
+                self.log.info("Queued the daily digests")
         except Exception:  # PostgreSQL is down: the next maintenance tries again
             self.log.exception("Could not sweep the outbox")
         finally:

@@ -24,6 +24,14 @@ def _isolated_mail_and_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_digest_schedule(settings):
+    # The task workers queue the daily digests once the hour has come: a test
+    # that runs a worker's rounds must not do so by the time of day it runs at
+    # (tests/accounts/test_digest_schedule.py sets the hour it tests).
+    settings.KINDRED = {**settings.KINDRED, "DIGEST_HOUR": None}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is slow on purpose; tests make hundreds of users. Production keeps it
     # (tests/test_production.py reads the real settings in a separate process).

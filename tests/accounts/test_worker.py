@@ -45,8 +45,12 @@ def database_url():
     )
 
 
+# The workers' own daily digest schedule would add a task to these tests'.
+WORKER_ENV = {"KINDRED_DIGEST_HOUR": "off"}
+
+
 def run_worker(*args):
-    env = {**os.environ, "DATABASE_URL": database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url(), **WORKER_ENV}
     return subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--no-startup-delay", *args],
         cwd=ROOT,
@@ -101,7 +105,7 @@ def start_worker(worker_id):
             f"--worker-id={worker_id}",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url()},
+        env={**os.environ, "DATABASE_URL": database_url(), **WORKER_ENV},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

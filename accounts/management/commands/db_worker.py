@@ -27,6 +27,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 from django_tasks_db.models import DBTaskResult
 
+from accounts.emails import queue_digests_if_due
 from outbox import sweep
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Command(WorkerCommand):
             try:
                 self.report(requeue_abandoned(lock, own_id=worker_id))
                 sweep()  # tasks whose hand-over at commit failed (outbox)
+                queue_digests_if_due()
             except Exception:  # the database went away: try again later
                 logger.exception("Could not look for the tasks of dead workers")
             finally:

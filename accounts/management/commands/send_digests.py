@@ -4,7 +4,10 @@ from accounts.emails import send_digests
 
 
 class Command(BaseCommand):
-    help = "Queue today's email digests (run once a day, e.g. from cron)."
+    help = (
+        "Queue the email digests now (the task workers queue them by themselves"
+        " once a day at KINDRED_DIGEST_HOUR)."
+    )
 
     def handle(self, *args, **options):
         result = send_digests.enqueue()
