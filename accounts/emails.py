@@ -217,10 +217,7 @@ def send_notifications(member, notes, subject=None):
                 "name": settings.SITE_NAME,
                 "domain": settings.SITE_DOMAIN or site_url(""),
             },
-            # Straight to the comment, which opens without logging in.
-            "items": [
-                (note, site_url(note.comment.get_absolute_url())) for note in notes
-            ],
+            "items": [(note, site_url(link_for(note))) for note in notes],
             "kind_label": kind_labels(kinds),
             "unsubscribe_url": unsubscribe,
             "settings_url": site_url(reverse("accounts:emails")),
@@ -238,6 +235,16 @@ def send_notifications(member, notes, subject=None):
             render_to_string("accounts/email/notifications.html", context), "text/html"
         )
         message.send()
+
+
+def link_for(note):
+    """Where an email sends its reader: straight to the comment, which opens
+    without logging in, while it is public (or their own, for a decision);
+    else to their notifications, which say it is no longer public (a comment
+    they reported, since removed)."""
+    if note.public_excerpt or note.kind == Notification.Kind.DECISION:
+        return note.comment.get_absolute_url()
+    return reverse("notifications:list")
 
 
 def many_in_one(notes):

@@ -116,10 +116,22 @@ def small_targets(page, within="", skip=""):
     return page.evaluate(SMALL_TARGETS_JS, {"selector": selector, "skip": skip})
 
 
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
+
+
 def read_mail(settings):
-    """Every email written so far by the file backend, oldest first, as text."""
+    """Every email written so far by the file backend, oldest first, as text.
+
+    The backend appends each message, then a line of 79 dashes, to a file named
+    after the second and the backend object's id: two sends in one second whose
+    backends got the same address share a file, so files are split."""
     folder = settings.EMAIL_FILE_PATH
     if not os.path.isdir(folder):
         return []
     names = sorted(os.listdir(folder), key=lambda n: os.path.getmtime(folder / n))
-    return [(folder / name).read_text() for name in names]
+    return [
+        message + "\n"
+        for name in names
+        for message in (folder / name).read_text().split(MAIL_SEPARATOR)
+        if message.strip()
+    ]

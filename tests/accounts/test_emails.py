@@ -379,6 +379,9 @@ def test_a_reporter_is_emailed_when_the_comment_they_reported_is_removed(
     for body in parts(message).values():
         assert "Removed by a moderator" in body and "Medical advice" in body
         assert "Stop your medicine" not in body
+        # Not to the removed comment, which Rosa cannot open any more.
+        assert said.get_absolute_url() not in body
+        assert f"https://kindred.example{reverse('notifications:list')}" in body
     assert Notification.objects.get(recipient=rosa).emailed_at is not None
 
 
