@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.emails import unsubscribe_token
 from accounts.models import Notification, User
+from comments.models import Comment
 from tests.browser.test_comments import sign_in
 from tests.browser.test_every_page import check
 from tests.comments.make import comment
@@ -83,6 +84,26 @@ def test_notifications_are_accessible_and_read_from_the_bell(
     # Newest first: the first was marked read, the last (the older reply) is opened.
     page.get_by_role("link", name="Open the comment by Ben").last.click()
     expect(page.locator(f"#comment-{replies[0].pk}")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+
+
+def test_a_notification_about_removed_content_says_so_without_a_link(
+    page, live_server, member
+):
+    article = ArticleFactory(title="Living with a feeding tube")
+    ben = UserFactory(display_name="Ben")
+    mine = comment(article.discussion, author=member, body="It took me a month.")
+    gone = comment(article.discussion, parent=mine, author=ben, body="Buy my cure")
+    Notification.objects.create(
+        recipient=member, kind=Notification.Kind.REPLY, actor=ben, comment=gone
+    )
+    Comment.objects.filter(pk=gone.pk).update(status=Comment.Status.REMOVED)
+    sign_in(page, live_server, member)
+    check(page, live_server.url + reverse("notifications:list"), "Notifications")
+    expect(page.get_by_text("This comment is no longer public.")).to_be_visible()
+    expect(page.get_by_role("link", name="Open the comment by Ben")).to_have_count(0)
+    expect(page.get_by_text("Buy my cure")).to_have_count(0)
+    page.get_by_role("button", name="Mark read the notification from Ben").click()
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
 
 
