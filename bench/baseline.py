@@ -41,16 +41,16 @@ def normalise(html):
     return _LINE_BREAK.sub("", html)
 
 
-def fetch(discussion, plan, *, page=1, order="oldest"):
-    """The rows of a page as model instances: the same rows as
-    rendering.fetch_page, the way a template wants them."""
-    if not plan:
-        return []
-    planned = plan[page - 1]
+def fetch(discussion, cut, *, order="oldest"):
+    """The rows of a page (a comments.paging.Cut) as model instances: the same
+    rows as rendering.fetch_page, the way a template wants them."""
     where = Q()
-    for low, high in planned["ranges"]:
-        where |= Q(path__gte=low, path__lt=high) if high else Q(path__gte=low)
-    first = planned["first"]
+    for low, high in cut.ranges:
+        bounds = {f"{cut.field}__gte": low}
+        if high is not None:
+            bounds[f"{cut.field}__lt"] = high
+        where |= Q(**bounds)
+    first = cut.first
     ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
     if ancestors:
         where |= Q(path__in=ancestors)
@@ -59,11 +59,9 @@ def fetch(discussion, plan, *, page=1, order="oldest"):
             where, depth__lte=settings.KINDRED["COMMENTS_MAX_INDENT"]
         )
         .select_related("author", "public_reason")
-        .order_by("path")
+        .order_by("newest_key" if order == "newest" else "path")
     )
-    if order == "newest":
-        rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
-    elif order == "helpful":
+    if order == "helpful":
         helpful = {
             row.path: (row.reaction_counts or {}).get("helpful", 0)
             for row in rows
@@ -166,9 +164,9 @@ def _name(row):
     return row.guest_name
 
 
-def page_html(discussion, plan, *, page=1, order="oldest", include=(), moderator=False):
-    """One page of the discussion: fetch and render."""
-    rows = fetch(discussion, plan, page=page, order=order)
+def page_html(discussion, cut, *, order="oldest", include=(), moderator=False):
+    """One page of the discussion (a comments.paging.Cut): fetch and render."""
+    rows = fetch(discussion, cut, order=order)
     return render(
         rows,
         include=include,
@@ -180,23 +178,15 @@ def page_html(discussion, plan, *, page=1, order="oldest", include=(), moderator
 def render_page(discussion, *, page=1, order="oldest", include=(), moderator=False):
     """rendering.render_page, with the thread from the baseline and no cache: the
     benchmarks put it in place of the real one to time the whole page with it."""
-    plan = rendering.plan_for(
-        discussion, order=order, include=include, moderator=moderator
+    cut = rendering.cut_for(
+        discussion, page=page, order=order, include=include, moderator=moderator
     )
-    number = min(max(1, page), max(1, len(plan)))
-    html = page_html(
-        discussion,
-        plan,
-        page=number,
-        order=order,
-        include=include,
-        moderator=moderator,
-    )
+    html = page_html(discussion, cut, order=order, include=include, moderator=moderator)
     return rendering.ThreadPage(
-        number=number,
-        num_pages=max(1, len(plan)),
+        number=cut.number,
+        num_pages=cut.count,
         order=order,
         html=html,
-        continued=bool(plan) and len(plan[number - 1]["first"]) > PATH_STEP,
-        continues=number < len(plan) and len(plan[number]["first"]) > PATH_STEP,
+        continued=cut.continued,
+        continues=cut.continues,
     )

@@ -1,10 +1,12 @@
 """Many comments at once, for demo content and benchmarks: one query for the ids,
-one INSERT per thousand rows, and the same paths a reply posted on the site gets."""
+one INSERT per thousand rows, and the same paths a reply posted on the site gets.
+The pages of the discussion are cut once, after the rows (comments.paging)."""
 
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from comments import paging
 from comments.markup import render_markup
 from comments.models import Comment, Discussion, path_step
 
@@ -40,7 +42,9 @@ def insert_thread(discussion, rows):
                 **fields,
             )
         )
-    Comment.objects.bulk_create(made, batch_size=1000)
+    with paging.paused():
+        Comment.objects.bulk_create(made, batch_size=1000)
+        paging.rebuild([discussion.pk])
     published = sum(c.status == Comment.Status.PUBLISHED for c in made)
     Discussion.objects.filter(pk=discussion.pk).update(
         comment_count=F("comment_count") + published, version=F("version") + 1
@@ -60,8 +64,9 @@ UPDATE comments_discussion d SET thread_count = (
 
 
 def recount_threads():
-    """Whether each comment has replies and each discussion's thread count, from
-    the rows (the trigger of migration comments/0012 keeps them): after a load
-    with the trigger off, or to check it."""
-    with connection.cursor() as cursor:
+    """Whether each comment has replies, each discussion's thread count and its
+    pages, from the rows (the triggers of migrations comments/0012 and 0013 keep
+    them): after a load with the triggers off, or to check them."""
+    with paging.paused(), connection.cursor() as cursor:
         cursor.execute(RECOUNT_THREADS)
+        paging.rebuild()

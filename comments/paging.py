@@ -4,19 +4,155 @@ A page counts the comments it shows within the indentation cap (deeper ones
 continue on their thread's own page). Whole threads stay together while they
 fit; a thread longer than a page continues on the next one, where the comments
 it replies to come along as context. Pages are described by ranges of sort
-paths, so that the row query of any page is a range scan, whatever the size of
+keys, so that the row query of any page is a range scan, whatever the size of
 the discussion.
+
+Orders "oldest" and "newest" are stored (comments.models.DiscussionPage, kept
+by the trigger of migration comments/0013): reading page n reads n + 1 rows of
+that table and counts its pages (a few hundred at 20,000 comments), never the
+comments. Order "helpful" changes with every reaction, so it is still cut from
+all the counted comments when read (plan_pages), and cached.
 """
 
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import IntegerField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
-from comments.models import Comment
-from comments.models.discussion import PATH_STEP
+from comments.models import Comment, DiscussionPage
+from comments.models.discussion import DIGITS, PATH_STEP
 
 HELPFUL = Coalesce(Cast(KT("reaction_counts__helpful"), IntegerField()), 0)
+STORED = ("oldest", "newest")
+# Comment.newest_key: the thread's step counted down. Its own inverse, so the
+# same table turns a key back into a path.
+FLIP = str.maketrans(DIGITS, DIGITS[::-1])
+
+
+@dataclass
+class Cut:
+    """One page of a discussion: which of how many, and where its comments are."""
+
+    number: int
+    count: int  # pages in all
+    first: str  # path where it starts ("" from the start); its ancestors are context
+    ranges: list  # [(low, high)] of `field`, high None: to the end
+    field: str = "path"
+    continues: bool = False  # its last thread goes on on the next page
+
+    @property
+    def continued(self):
+        """Its first thread began on the page before."""
+        return len(self.first) > PATH_STEP
+
+
+def newest_key(path):
+    """Comment.newest_key of a path, and the path of a newest_key."""
+    return path[:PATH_STEP].translate(FLIP) + path[PATH_STEP:]
+
+
+STORED_PAGE = """
+SELECT n.total, p.start
+  FROM (SELECT count(*) AS total FROM comments_discussionpage
+         WHERE discussion_id = %(discussion)s AND sort = %(sort)s) n
+  LEFT JOIN LATERAL (
+       SELECT start FROM comments_discussionpage
+        WHERE discussion_id = %(discussion)s AND sort = %(sort)s
+        ORDER BY start OFFSET greatest(least(%(number)s, n.total), 1) - 1 LIMIT 2
+  ) p ON true
+"""
+
+
+def stored_page(discussion, number, order):
+    """Page `number` (clamped to those that exist) of a stored order: one query."""
+    field = "path" if order == "oldest" else "newest_key"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STORED_PAGE,
+            {"discussion": discussion.pk, "sort": order, "number": number},
+        )
+        rows = cursor.fetchall()
+    total = rows[0][0]
+    starts = [start for _total, start in rows if start is not None]
+    if not starts:  # nothing counted yet: one page of whatever there is
+        return Cut(number=1, count=1, first="", ranges=[("", None)], field=field)
+    high = starts[1] if len(starts) > 1 else None
+    return Cut(
+        number=max(1, min(number, total)),
+        count=total,
+        first=starts[0] if order == "oldest" else newest_key(starts[0]),
+        ranges=[(starts[0], high)],
+        field=field,
+        continues=high is not None and len(high) > PATH_STEP,
+    )
+
+
+def stored_page_of(discussion, path, order):
+    """The number of the stored page of `order` whose range holds `path`."""
+    key = path if order == "oldest" else newest_key(path)
+    starts = DiscussionPage.objects.filter(
+        discussion=discussion, sort=order, start__lte=key
+    )
+    return max(1, starts.count())
+
+
+def planned_page(plan, number, order):
+    """Page `number` of a plan from plan_pages (clamped), as a Cut."""
+    count = max(1, len(plan))
+    number = min(max(1, number), count)
+    if not plan:
+        return Cut(number=1, count=1, first="", ranges=[("", None)])
+    following = plan[number] if number < len(plan) else None
+    return Cut(
+        number=number,
+        count=count,
+        first=plan[number - 1]["first"],
+        ranges=plan[number - 1]["ranges"],
+        continues=following is not None and len(following["first"]) > PATH_STEP,
+    )
+
+
+def configure(using=connection, *, force=False):
+    """Store the page size and the indentation cap of the settings for the
+    trigger; when they changed (or with `force`), cut every discussion again."""
+    per_page = settings.KINDRED["COMMENTS_PER_PAGE"]
+    cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
+    with using.cursor() as cursor:
+        cursor.execute(
+            "UPDATE comments_page_settings SET per_page = %s, max_indent = %s "
+            "WHERE (per_page, max_indent) IS DISTINCT FROM (%s, %s)",
+            [per_page, cap, per_page, cap],
+        )
+        if cursor.rowcount or force:
+            cursor.execute("SELECT comments_rebuild_pages(id) FROM comments_discussion")
+
+
+@contextmanager
+def paused():
+    """The trigger does not move pages until the end of the block, for a bulk
+    load, whose many rows per statement it would count while cutting; the
+    caller cuts the pages after (rebuild)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('kindred.pages_paused', 'on', true)")
+        yield
+        cursor.execute("SELECT set_config('kindred.pages_paused', '', true)")
+
+
+def rebuild(discussion_ids=None):
+    """Cut discussions into pages again from their rows (all with None):
+    whole threads while they fit, as plan_pages does."""
+    with connection.cursor() as cursor:
+        if discussion_ids is None:
+            cursor.execute("SELECT comments_rebuild_pages(id) FROM comments_discussion")
+        else:
+            cursor.execute(
+                "SELECT comments_rebuild_pages(id) FROM unnest(%s::bigint[]) id",
+                [list(discussion_ids)],
+            )
 
 
 def counted_paths(discussion, *, include=None, moderator=False, helpful=False):

@@ -1,9 +1,9 @@
 """Reading a discussion: which rows a page shows, and its HTML in one flat pass.
 
-Two queries fetch a page whatever the size of the discussion: the paths of the
-comments a page counts (to cut the discussion into pages of about a hundred
-comments, whole threads where they fit), then the rows of one page by sort path
-(`ORDER BY path`, C collation: depth-first display order). The HTML is
+Two queries fetch a page whatever the size of the discussion: where the page
+starts and ends and how many pages there are (stored, comments.paging), then
+the rows of that page by sort key (`ORDER BY path`, C collation: depth-first
+display order; `newest_key` for threads newest first). The HTML is
 built in one pass that opens and closes the nested lists from changes of depth;
 no template runs per comment. What everyone sees is cached under the discussion's
 version, which every change bumps; what depends on the reader (their own edit and
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from accounts.avatars import colour_for, initials
+from comments import paging
 from comments.models import Comment, RemovalReason
 from comments.models.discussion import PATH_STEP
 from comments.models.moderation import usual_wait_words
@@ -79,25 +80,25 @@ class ThreadPage:
         return self.number < self.num_pages
 
 
-def fetch_page(discussion, plan, *, page=1, order="oldest"):
-    """The rows of page `page` of `plan`, in display order: its comments, the
+def fetch_page(discussion, cut, *, order="oldest"):
+    """The rows of one page (a paging.Cut), in display order: its comments, the
     deeper replies that make its "Continue this thread" links, and, when it
     continues a thread, the comments that thread continues from."""
-    if not plan:
-        return []
-    planned = plan[page - 1]
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
     where = Q()
-    for low, high in planned["ranges"]:
-        where |= Q(path__gte=low, path__lt=high) if high else Q(path__gte=low)
-    first = planned["first"]
+    for low, high in cut.ranges:
+        bounds = {f"{cut.field}__gte": low}
+        if high is not None:
+            bounds[f"{cut.field}__lt"] = high
+        where |= Q(**bounds)
+    first = cut.first
     ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
     if ancestors:
         where |= Q(path__in=ancestors)
-    rows = rows_of(discussion.comments.filter(where, depth__lte=cap).order_by("path"))
-    if order == "newest":  # threads newest first, each in its own order
-        rows.sort(key=lambda row: row.path[:PATH_STEP], reverse=True)
-    elif order == "helpful":  # as plan_pages orders them; sort() keeps the rest
+    comments = discussion.comments.filter(where, depth__lte=cap)
+    # Order "newest" by its own key: threads newest first, each in its order.
+    rows = rows_of(comments.order_by("newest_key" if order == "newest" else "path"))
+    if order == "helpful":  # as plan_pages orders them; sort() keeps the rest
         helpful = {
             row.path: row.reaction_counts.get("helpful", 0)
             for row in rows
@@ -502,9 +503,10 @@ def cache_key(discussion, page, order):
     return f"thread:{discussion.pk}:{discussion.version}:{state}:{order}:{page}"
 
 
-def plan_for(discussion, *, order="oldest", include=(), moderator=False):
-    """The pages of the discussion for this reader: one query, and none for a
-    reader with nothing personal to see while the discussion is unchanged."""
+def plan_for(discussion, *, order="helpful", include=(), moderator=False):
+    """The pages of the discussion in a computed order ("helpful"), for this
+    reader: one query, and none for a reader with nothing personal to see while
+    the discussion is unchanged."""
     personal = bool(include) or moderator
     key = cache_key(discussion, "plan", order)
     if not personal and (plan := cache.get(key)) is not None:
@@ -525,33 +527,56 @@ def plan_for(discussion, *, order="oldest", include=(), moderator=False):
     return plan
 
 
+def cut_for(discussion, *, page=1, order="oldest", include=(), moderator=False):
+    """Page `page` of the discussion (clamped to the pages there are). Orders
+    "oldest" and "newest" are read from the stored pages (one query whatever
+    the size of the discussion), the same for every reader: what a reader sees
+    besides (their held comments, a moderator's view) falls within their ranges."""
+    if order in paging.STORED:
+        return paging.stored_page(discussion, page, order)
+    plan = plan_for(discussion, order=order, include=include, moderator=moderator)
+    return paging.planned_page(plan, page, order)
+
+
+def page_number(discussion, path, *, order="oldest", include=(), moderator=False):
+    """The number of the page that shows the comment at `path`. The ranges of
+    the pages tile the discussion, so a comment a page does not count (a deep
+    reply, a hidden one) falls in the page of the comments around it."""
+    if order in paging.STORED:
+        return paging.stored_page_of(discussion, path, order)
+    plan = plan_for(discussion, order=order, include=include, moderator=moderator)
+    return paging.page_of(plan, path)
+
+
 def render_page(discussion, *, page=1, order="oldest", include=(), moderator=False):
     """One page of a discussion as HTML. Public pages come from the cache.
 
     Only the page numbers that exist are cached: a number past the end is
-    clamped to the last page first (the plan of the pages is cached beside
-    them), so that ?page=99999 cannot fill the cache with copies of the last page.
+    clamped to the last page first, so that ?page=99999 cannot fill the cache
+    with copies of the last page.
     """
     personal = bool(include) or moderator
     if not personal and (cached := cache.get(cache_key(discussion, page, order))):
         return ThreadPage(**cached)
-    plan = plan_for(discussion, order=order, include=include, moderator=moderator)
-    number = min(max(1, page), max(1, len(plan)))
+    cut = cut_for(
+        discussion, page=page, order=order, include=include, moderator=moderator
+    )
+    number = cut.number
     if not personal and number != page:
         if (cached := cache.get(cache_key(discussion, number, order))) is not None:
             return ThreadPage(**cached)
-    rows = fetch_page(discussion, plan, page=number, order=order)
+    rows = fetch_page(discussion, cut, order=order)
     shown = visible(rows, include=set(include), moderator=moderator)
     renderer = Renderer(
         include=include, moderator=moderator, replies_open=discussion.takes_replies
     )
     result = {
         "number": number,
-        "num_pages": max(1, len(plan)),
+        "num_pages": cut.count,
         "order": order,
         "html": renderer.render(rows, shown),
-        "continued": bool(plan) and len(plan[number - 1]["first"]) > PATH_STEP,
-        "continues": number < len(plan) and len(plan[number]["first"]) > PATH_STEP,
+        "continued": cut.continued,
+        "continues": cut.continues,
     }
     if not personal:
         cache.set(cache_key(discussion, number, order), result, CACHE_SECONDS)

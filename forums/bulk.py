@@ -76,9 +76,13 @@ def insert_topics(category, rows):
     return topics
 
 
-# The forums' counts (forums/0002) and the threads' (comments/0012), set again
-# by recount() after a load.
-COUNTING_TRIGGERS = ["forums_count_post", "comments_keep_thread_data"]
+# The forums' counts (forums/0002), the threads' (comments/0012) and their
+# pages (comments/0013), set again by recount() after a load.
+COUNTING_TRIGGERS = [
+    "forums_count_post",
+    "comments_keep_thread_data",
+    "comments_keep_pages",
+]
 
 
 def insert_replies(rows, *, then_recount=True):

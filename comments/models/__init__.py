@@ -18,6 +18,7 @@ from comments.models.moderation import (  # noqa: F401
     Restriction,
     fold,
 )
+from comments.models.pages import DiscussionPage  # noqa: F401
 from comments.models.queues import PendingComment, ReportedComment  # noqa: F401
 from comments.models.reactions import Reaction  # noqa: F401
 from comments.models.reading import Visit  # noqa: F401

@@ -178,6 +178,19 @@ class Comment(Moderatable, models.Model):
     # it instead of asking the database once per comment.
     has_replies = models.BooleanField(default=False, editable=False)
     path = models.TextField(editable=False, db_collation="C")
+    # The path with its first step (the thread) counted down instead of up:
+    # ordering by it shows the threads newest first, each in its own order, so
+    # that order "newest" is ranges of one index too (comments.paging).
+    newest_key = models.GeneratedField(
+        expression=models.Func(
+            models.F("path"),
+            template=f"translate(left(%(expressions)s, {PATH_STEP}), "
+            f"'{DIGITS}', '{DIGITS[::-1]}') "
+            f"|| substr(%(expressions)s, {PATH_STEP + 1})",
+        ),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -238,6 +251,9 @@ class Comment(Moderatable, models.Model):
         verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["discussion", "path"], name="comment_thread_idx"),
+            models.Index(
+                fields=["discussion", "newest_key"], name="comment_newest_idx"
+            ),
             # What is new in a discussion since a member's last visit (the
             # forum lists' counts): a range of this index, not the whole thread.
             models.Index(

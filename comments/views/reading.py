@@ -12,7 +12,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from comments import paging, posting, rendering
+from comments import posting, rendering
 from comments.drafting import restored
 from comments.forms import GUEST_COOKIE, GUEST_COOKIE_SALT, CommentForm
 from comments.models import Comment, Reaction, place_for
@@ -286,13 +286,13 @@ def place_url(request, discussion, path, anchor):
     """The discussion page that shows the comment at `path` for this reader,
     scrolled to comment `anchor`."""
     order = _order(request)
-    plan = rendering.plan_for(
+    number = rendering.page_number(
         discussion,
+        path,
         order=order,
         include=shown_to_author(own_comments(request, discussion)),
         moderator=_is_moderating(request),
     )
-    number = paging.page_of(plan, path)
     query = {"page": number} if number > 1 else {}
     if order != "oldest":
         query["order"] = order

@@ -22,9 +22,9 @@ def both(discussion, **reader):
     """The renderer's page and the baseline's, for the same reader."""
     page = reader.pop("page", 1)
     order = reader.pop("order", "oldest")
-    plan = rendering.plan_for(discussion, order=order, **reader)
+    cut = rendering.cut_for(discussion, page=page, order=order, **reader)
     ours = rendering.render_page(discussion, page=page, order=order, **reader).html
-    theirs = baseline.page_html(discussion, plan, page=page, order=order, **reader)
+    theirs = baseline.page_html(discussion, cut, order=order, **reader)
     return ours, theirs
 
 
@@ -122,15 +122,19 @@ def test_newest_first_and_closed_to_replies_give_the_same_page(everything):
 
 
 def test_every_page_of_a_long_discussion_is_the_same(settings):
-    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 40}
+    settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 15}
     article, _people = build_thread(150, seed=3)
     discussion = article.discussion
-    plan = rendering.plan_for(discussion)
-    assert len(plan) >= 3
-    for number in range(1, len(plan) + 1):
-        assert_same(*both(discussion, page=number))
+    continued = []
+    for order in ("oldest", "newest", "helpful"):
+        count = rendering.cut_for(discussion, order=order).count
+        assert count >= 3
+        for number in range(1, count + 1):
+            assert_same(*both(discussion, page=number, order=order))
+            cut = rendering.cut_for(discussion, page=number, order=order)
+            continued.append((order, cut.continued))
     # A page that continues a thread brings the comments it replies to along.
-    assert any(len(page["first"]) > 4 for page in plan[1:])
+    assert ("oldest", True) in continued and ("newest", True) in continued
 
 
 def test_the_comparison_notices_a_difference(everything):

@@ -204,7 +204,7 @@ def test_anonymous_article_page_costs_five_queries_whatever_the_thread(client, s
     article, _ = build_thread(size)
     cache.clear()
     Section.navigation()
-    # The article, the page plan, the page's rows, and the sidebar's latest forum
+    # The article, the page's bounds, the page's rows, and the sidebar's latest forum
     # topics (read only when the cached sidebar is rendered afresh, as here).
     with CaptureQueriesContext(connection) as queries:
         html = page(client, article)
@@ -243,7 +243,7 @@ def test_a_page_holds_about_a_hundred_comments_at_the_same_cost(
     article, _ = build_thread(size)
     cache.clear()
     Section.navigation()
-    # The article, its discussion's page plan, the page's rows, and the sidebar's
+    # The article, its discussion's stored page, the page's rows, and the sidebar's
     # latest forum topics (cached with the article for ten minutes after this).
     with django_assert_num_queries(5):
         html = page(client, article)
@@ -259,19 +259,23 @@ def test_a_thread_longer_than_a_page_continues_on_the_next(client, article, sett
     settings.KINDRED = {**settings.KINDRED, "COMMENTS_PER_PAGE": 4}
     small = comment(article.discussion, body="a small thread")
     big = comment(article.discussion, body="a big thread")
-    replies = [comment(parent=big, body=f"reply {n}") for n in range(5)]
+    replies = [comment(parent=big, body=f"reply {n}") for n in range(8)]
+    # A page splits in two past 1.5 pages' worth: first where the threads
+    # meet, then within the one long thread, which goes on on the next page.
     first = page(client, article)
-    assert "a small thread" in first and "a big thread" in first
-    assert "reply 1" in first and "reply 2" not in first
-    assert "This thread continues on page 2" in first
+    assert "a small thread" in first and "a big thread" not in first
     second = page(client, article, page=2)
-    assert "continues from page 1" in second
-    assert second.index("a big thread") < second.index("reply 2")  # its context
-    assert "a small thread" not in second
-    assert re.search(r"<title>[^<]* \(comments, page 2 of 2\) · [^<]*</title>", second)
-    response = client.get(reverse("comments:permalink", args=[replies[4].pk]))
+    assert "a big thread" in second and "reply 1" in second
+    assert "reply 2" not in second
+    assert "This thread continues on page 3" in second
+    third = page(client, article, page=3)
+    assert "continues from page 2" in third
+    assert third.index("a big thread") < third.index("reply 2")  # its context
+    assert "reply 7" in third and "a small thread" not in third
+    assert re.search(r"<title>[^<]* \(comments, page 3 of 3\) · [^<]*</title>", third)
+    response = client.get(reverse("comments:permalink", args=[replies[7].pk]))
     assert response["Location"] == (
-        f"{article.get_absolute_url()}?page=2#comment-{replies[4].pk}"
+        f"{article.get_absolute_url()}?page=3#comment-{replies[7].pk}"
     )
     response = client.get(reverse("comments:permalink", args=[small.pk]))
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{small.pk}"
@@ -315,15 +319,19 @@ def test_newest_first_continues_a_long_thread_too(client, article, settings):
     older = comment(article.discussion, body="the older thread")
     newer = comment(article.discussion, body="the newer thread")
     replies = [comment(parent=newer, body=f"answer {n}") for n in range(4)]
+    # Newest first, the newer thread comes first and is split within itself
+    # (past 1.5 pages' worth), in its own order; the older thread comes last.
     first = page(client, article, order="newest")
-    assert first.index("the newer thread") < first.index("answer 1")
-    assert "answer 2" not in first and "the older thread" not in first
+    assert first.index("the newer thread") < first.index("answer 0")
+    assert "answer 1" not in first and "the older thread" not in first
+    assert "This thread continues on page 2" in first
     second = page(client, article, order="newest", page=2)
-    order = [second.index(text) for text in ("the newer thread", "answer 3")]
-    assert order == sorted(order) and second.index("answer 3") < second.index(
-        "the older thread"
-    )
-    assert "answer 1" not in second
+    order = [
+        second.index(text) for text in ("the newer thread", "answer 1", "answer 3")
+    ]
+    assert order == sorted(order)  # the thread's first comment as context
+    assert "answer 0" not in second and "the older thread" not in second
+    assert "the older thread" in page(client, article, order="newest", page=3)
     response = client.get(
         reverse("comments:permalink", args=[replies[3].pk]), {"order": "newest"}
     )
@@ -331,4 +339,4 @@ def test_newest_first_continues_a_long_thread_too(client, article, settings):
     response = client.get(
         reverse("comments:permalink", args=[older.pk]), {"order": "newest"}
     )
-    assert "page=2&order=newest" in response["Location"]
+    assert "page=3&order=newest" in response["Location"]
