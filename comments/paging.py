@@ -100,7 +100,7 @@ def stored_page_of(discussion, path, order):
     return max(1, starts.count())
 
 
-def planned_page(plan, number, order):
+def planned_page(plan, number):
     """Page `number` of a plan from plan_pages (clamped), as a Cut."""
     count = max(1, len(plan))
     number = min(max(1, number), count)

@@ -535,7 +535,7 @@ def cut_for(discussion, *, page=1, order="oldest", include=(), moderator=False):
     if order in paging.STORED:
         return paging.stored_page(discussion, page, order)
     plan = plan_for(discussion, order=order, include=include, moderator=moderator)
-    return paging.planned_page(plan, page, order)
+    return paging.planned_page(plan, page)
 
 
 def page_number(discussion, path, *, order="oldest", include=(), moderator=False):
