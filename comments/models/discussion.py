@@ -157,11 +157,16 @@ class CommentQuerySet(models.QuerySet):
 class Comment(Moderatable, models.Model):
     Status = Status  # defined beside the transitions that move between them
 
+    # No index of its own: (discussion, path) and the others below begin with
+    # it. With one, the planner took it for a page's range of a big discussion
+    # whose paths sit high among all others (ids grow), filtering every comment
+    # of the discussion (6 ms at 20,000 instead of 0.2).
     discussion = models.ForeignKey(
         Discussion,
         on_delete=models.CASCADE,
         related_name="comments",
         verbose_name=_("discussion"),
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self",
