@@ -53,6 +53,11 @@ COMMENT_KINDS = {
 }
 
 
+def all_new_comments(notes):
+    """Whether an email's subject may call all of `notes` new comments."""
+    return all(note.kind in COMMENT_KINDS for note in notes)
+
+
 def emailable():
     """What may be emailed: news of comments that anyone may read now (published,
     on a page that is public: not a removed or held topic, not an article taken
@@ -250,7 +255,7 @@ def link_for(note):
 def many_in_one(notes):
     """The subject of an email that carries several notifications of one
     discussion: new comments, or (with a decision, a reaction...) news."""
-    if all(note.kind in COMMENT_KINDS for note in notes):
+    if all_new_comments(notes):
         words = ngettext(
             "%(count)s new comment on “%(where)s”",
             "%(count)s new comments on “%(where)s”",
@@ -323,7 +328,7 @@ def send_digest(member_id):
         now = timezone.now()
         mark_emailed(notes, now)
     with override(settings.LANGUAGE_CODE):
-        if all(note.kind in COMMENT_KINDS for note in notes):
+        if all_new_comments(notes):
             words = ngettext(
                 "Your daily digest: %(count)s new comment",
                 "Your daily digest: %(count)s new comments",

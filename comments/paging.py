@@ -127,8 +127,9 @@ def configure(using=connection, *, force=False):
             "WHERE (per_page, max_indent) IS DISTINCT FROM (%s, %s)",
             [per_page, cap, per_page, cap],
         )
-        if cursor.rowcount or force:
-            cursor.execute("SELECT comments_rebuild_pages(id) FROM comments_discussion")
+        changed = cursor.rowcount
+    if changed or force:
+        rebuild(using=using)
 
 
 @contextmanager
@@ -142,10 +143,10 @@ def paused():
         cursor.execute("SELECT set_config('kindred.pages_paused', '', true)")
 
 
-def rebuild(discussion_ids=None):
+def rebuild(discussion_ids=None, *, using=connection):
     """Cut discussions into pages again from their rows (all with None):
     whole threads while they fit, as plan_pages does."""
-    with connection.cursor() as cursor:
+    with using.cursor() as cursor:
         if discussion_ids is None:
             cursor.execute("SELECT comments_rebuild_pages(id) FROM comments_discussion")
         else:

@@ -11,7 +11,7 @@ two past 1.5 pages' worth at the thread boundary nearest its middle (a scan of
 that page only; mid-thread when it holds one thread); one that stops counting
 takes one away, and a page under half a page's worth merges with a neighbour it
 fits beside. The page size and the indentation cap are those of the settings,
-kept in comments_page_settings (comments.pages.configure); changing them cuts
+kept in comments_page_settings (comments.paging.configure); changing them cuts
 every discussion again. comments_rebuild_pages(id) cuts one from its rows, as
 plan_pages did: whole threads while they fit.
 """
@@ -177,7 +177,7 @@ DECLARE
     cap integer;
     delta integer := 0;
 BEGIN
-    -- A bulk load pauses it and cuts the pages after (comments.pages.paused).
+    -- A bulk load pauses it and cuts the pages after (comments.paging.paused).
     IF current_setting('kindred.pages_paused', true) = 'on' THEN
         RETURN NULL;
     END IF;
