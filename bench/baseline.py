@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 from django.template import Context, Engine
 from django.utils.translation import gettext as _
 
@@ -44,16 +43,7 @@ def normalise(html):
 def fetch(discussion, cut, *, order="oldest"):
     """The rows of a page (a comments.paging.Cut) as model instances: the same
     rows as rendering.fetch_page, the way a template wants them."""
-    where = Q()
-    for low, high in cut.ranges:
-        bounds = {f"{cut.field}__gte": low}
-        if high is not None:
-            bounds[f"{cut.field}__lt"] = high
-        where |= Q(**bounds)
-    first = cut.first
-    ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
-    if ancestors:
-        where |= Q(path__in=ancestors)
+    where = cut.rows()
     rows = list(
         discussion.comments.filter(
             where, depth__lte=settings.KINDRED["COMMENTS_MAX_INDENT"]

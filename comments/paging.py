@@ -49,6 +49,22 @@ class Cut:
         """Its first thread began on the page before."""
         return len(self.first) > PATH_STEP
 
+    def rows(self):
+        """Which comments the page fetches: those in its ranges, and the
+        ancestors of its first comment, which come along as context."""
+        where = Q()
+        for low, high in self.ranges:
+            bounds = {f"{self.field}__gte": low}
+            if high is not None:
+                bounds[f"{self.field}__lt"] = high
+            where |= Q(**bounds)
+        ancestors = [
+            self.first[:end] for end in range(PATH_STEP, len(self.first), PATH_STEP)
+        ]
+        if ancestors:
+            where |= Q(path__in=ancestors)
+        return where
+
 
 def newest_key(path):
     """Comment.newest_key of a path, and the path of a newest_key."""

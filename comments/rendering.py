@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -85,16 +84,7 @@ def fetch_page(discussion, cut, *, order="oldest"):
     deeper replies that make its "Continue this thread" links, and, when it
     continues a thread, the comments that thread continues from."""
     cap = settings.KINDRED["COMMENTS_MAX_INDENT"]
-    where = Q()
-    for low, high in cut.ranges:
-        bounds = {f"{cut.field}__gte": low}
-        if high is not None:
-            bounds[f"{cut.field}__lt"] = high
-        where |= Q(**bounds)
-    first = cut.first
-    ancestors = [first[:end] for end in range(PATH_STEP, len(first), PATH_STEP)]
-    if ancestors:
-        where |= Q(path__in=ancestors)
+    where = cut.rows()
     comments = discussion.comments.filter(where, depth__lte=cap)
     # Order "newest" by its own key: threads newest first, each in its order.
     rows = rows_of(comments.order_by("newest_key" if order == "newest" else "path"))
